@@ -1,0 +1,46 @@
+# --------------------------------------------------------------------------------------------
+# Copyright (c) Microsoft Corporation. All rights reserved.
+# Licensed under the MIT License. See License.txt in the project root for license information.
+# --------------------------------------------------------------------------------------------
+"""`az acr export-pipeline`: command functions over the shared pipeline code (_pipeline_common).
+
+Inputs arrive normalised by _validators.py; each function makes one client call.
+"""
+from ._pipeline_common import (
+    EXPORT_KIND,
+    build_pipeline_body,
+    create_pipeline,
+    delete_pipeline,
+    list_pipelines,
+    show_pipeline,
+)
+
+
+def build_export_pipeline_body(storage_container_uri, storage_access_mode, secret_uri=None,
+                               assign_identity=None, options=None):
+    """The PUT body of an export pipeline: identity, then properties.target and options."""
+    return build_pipeline_body(EXPORT_KIND, storage_container_uri, storage_access_mode, secret_uri=secret_uri,
+                               assign_identity=assign_identity, options=options)
+
+
+def acr_export_pipeline_create(cmd, client, resource_group_name, registry_name, export_pipeline_name,
+                               storage_container_uri, storage_access_mode=None, secret_uri=None,
+                               assign_identity=None, options=None, no_wait=False):
+    """One PUT (polling only when the service answers asynchronously); prints the permission advice."""
+    body = build_export_pipeline_body(storage_container_uri, storage_access_mode, secret_uri=secret_uri,
+                                      assign_identity=assign_identity, options=options)
+    return create_pipeline(cmd, client, EXPORT_KIND, resource_group_name, registry_name, export_pipeline_name,
+                           body, no_wait=no_wait)
+
+
+def acr_export_pipeline_show(cmd, client, resource_group_name, registry_name, export_pipeline_name):  # pylint: disable=unused-argument
+    return show_pipeline(client, resource_group_name, registry_name, export_pipeline_name)
+
+
+def acr_export_pipeline_list(cmd, client, resource_group_name, registry_name):  # pylint: disable=unused-argument
+    return list_pipelines(client, resource_group_name, registry_name)
+
+
+def acr_export_pipeline_delete(cmd, client, resource_group_name, registry_name, export_pipeline_name,  # pylint: disable=unused-argument
+                               no_wait=False):
+    return delete_pipeline(client, resource_group_name, registry_name, export_pipeline_name, no_wait=no_wait)

@@ -1,0 +1,48 @@
+# --------------------------------------------------------------------------------------------
+# Copyright (c) Microsoft Corporation. All rights reserved.
+# Licensed under the MIT License. See License.txt in the project root for license information.
+# --------------------------------------------------------------------------------------------
+"""`az acr import-pipeline`: command functions over the shared pipeline code (_pipeline_common).
+
+Inputs arrive normalised by _validators.py; each function makes one client call.
+"""
+from ._pipeline_common import (
+    IMPORT_KIND,
+    build_pipeline_body,
+    create_pipeline,
+    delete_pipeline,
+    list_pipelines,
+    show_pipeline,
+)
+
+
+def build_import_pipeline_body(storage_container_uri, storage_access_mode, secret_uri=None,
+                               assign_identity=None, options=None, source_trigger_enabled=True):
+    """The PUT body of an import pipeline: identity, then properties.source, trigger (always) and options."""
+    return build_pipeline_body(IMPORT_KIND, storage_container_uri, storage_access_mode, secret_uri=secret_uri,
+                               assign_identity=assign_identity, options=options,
+                               source_trigger_enabled=source_trigger_enabled)
+
+
+def acr_import_pipeline_create(cmd, client, resource_group_name, registry_name, import_pipeline_name,
+                               storage_container_uri, storage_access_mode=None, secret_uri=None,
+                               assign_identity=None, options=None, source_trigger_enabled=True, no_wait=False):
+    """One PUT (polling only when the service answers asynchronously); prints the permission advice."""
+    body = build_import_pipeline_body(storage_container_uri, storage_access_mode, secret_uri=secret_uri,
+                                      assign_identity=assign_identity, options=options,
+                                      source_trigger_enabled=source_trigger_enabled)
+    return create_pipeline(cmd, client, IMPORT_KIND, resource_group_name, registry_name, import_pipeline_name,
+                           body, no_wait=no_wait)
+
+
+def acr_import_pipeline_show(cmd, client, resource_group_name, registry_name, import_pipeline_name):  # pylint: disable=unused-argument
+    return show_pipeline(client, resource_group_name, registry_name, import_pipeline_name)
+
+
+def acr_import_pipeline_list(cmd, client, resource_group_name, registry_name):  # pylint: disable=unused-argument
+    return list_pipelines(client, resource_group_name, registry_name)
+
+
+def acr_import_pipeline_delete(cmd, client, resource_group_name, registry_name, import_pipeline_name,  # pylint: disable=unused-argument
+                               no_wait=False):
+    return delete_pipeline(client, resource_group_name, registry_name, import_pipeline_name, no_wait=no_wait)

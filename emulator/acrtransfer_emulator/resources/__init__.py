@@ -1,0 +1,1 @@
+"""One module per ARM resource type; one function per operationId."""
