@@ -32,7 +32,9 @@ def _error_code_and_message(ex):
         except Exception:  # pylint: disable=broad-except
             pass
     if not message:
-        message = getattr(ex, "reason", None) or str(getattr(ex, "message", None) or ex).splitlines()[0]
+        # No ARM error: the client's own message (a resource that ended Failed says so), else the reason.
+        lines = [line for line in str(getattr(ex, "message", None) or ex).splitlines() if line.strip()]
+        message = lines[0] if lines else (getattr(ex, "reason", None) or type(ex).__name__)
     return (str(code) if code else None), str(message)
 
 
@@ -83,7 +85,7 @@ def translate_http_error(ex):
             _recommendations(ex, "The signed-in identity needs permission on the registry in this subscription "
                                  "(for example the Contributor role on the registry)."))
     return AzureResponseError(
-        "The service answered {}: {}".format(status, detail) if status else detail,
+        "The service answered {}: {}".format(status, detail) if status and status >= 400 else detail,
         _recommendations(ex))
 
 

@@ -251,7 +251,7 @@ helps["acr pipeline-run wait"] = """
 type: command
 short-summary: Wait until a pipeline run meets a condition.
 examples:
-  - name: Start an export run without waiting, then wait until the transfer has succeeded or failed.
+  - name: Start an export run without waiting, then wait until the transfer has finished (a failed run makes wait fail).
     text: |
         az acr pipeline-run create -g MyResourceGroup -r myregistry -n myexportrun --pipeline myexportpipeline --pipeline-type export --storage-blob myblob --artifacts hello-world:latest --no-wait
         az acr pipeline-run wait -g MyResourceGroup -r myregistry -n myexportrun --custom "response.status=='Succeeded' || response.status=='Failed'"

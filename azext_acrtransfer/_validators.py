@@ -392,8 +392,12 @@ def validate_artifacts(namespace):
                 OPT_ARTIFACTS, len(artifacts), MAX_ARTIFACTS_PER_RUN),
             recommendation="Split the artifacts over several pipeline runs.")
     if bare:
-        logger.warning("%s without a tag or digest means %s (sent as typed; the service reads it as the "
-                       "'latest' tag).", ", ".join(bare), ", ".join(a + ":latest" for a in bare))
+        many = len(bare) > 1
+        logger.warning("Artifact%s %s ha%s no tag or digest: %s %s (sent as typed; the service reads a bare "
+                       "repository as its 'latest' tag).", "s" if many else "",
+                       ", ".join("'{}'".format(a) for a in bare), "ve" if many else "s",
+                       "they mean" if many else "it means",
+                       ", ".join("'{}:latest'".format(a) for a in bare))
 
 
 def validate_artifacts_for_pipeline_type(namespace):

@@ -6,6 +6,8 @@
 
 Inputs arrive normalised by _validators.py; each function makes one client call.
 """
+# Command functions take `cmd` (and the client) by az convention even when unused.
+# pylint: disable=unused-argument
 from ._pipeline_common import (
     IMPORT_KIND,
     build_pipeline_body,
@@ -35,14 +37,14 @@ def acr_import_pipeline_create(cmd, client, resource_group_name, registry_name, 
                            body, no_wait=no_wait)
 
 
-def acr_import_pipeline_show(cmd, client, resource_group_name, registry_name, import_pipeline_name):  # pylint: disable=unused-argument
+def acr_import_pipeline_show(cmd, client, resource_group_name, registry_name, import_pipeline_name):
     return show_pipeline(client, resource_group_name, registry_name, import_pipeline_name)
 
 
-def acr_import_pipeline_list(cmd, client, resource_group_name, registry_name):  # pylint: disable=unused-argument
+def acr_import_pipeline_list(cmd, client, resource_group_name, registry_name):
     return list_pipelines(client, resource_group_name, registry_name)
 
 
-def acr_import_pipeline_delete(cmd, client, resource_group_name, registry_name, import_pipeline_name,  # pylint: disable=unused-argument
+def acr_import_pipeline_delete(cmd, client, resource_group_name, registry_name, import_pipeline_name,
                                no_wait=False):
     return delete_pipeline(client, resource_group_name, registry_name, import_pipeline_name, no_wait=no_wait)

@@ -7,6 +7,8 @@
 Inputs arrive normalised by _validators.py. Each command makes one request (list follows nextLink);
 `clean` lists once, then deletes each failed run.
 """
+# Command functions take `cmd` (and the client) by az convention even when unused.
+# pylint: disable=unused-argument
 import sys
 
 from knack.log import get_logger
@@ -85,12 +87,12 @@ def acr_pipeline_run_create(cmd, client, resource_group_name, registry_name, pip
         raise
 
 
-def acr_pipeline_run_show(cmd, client, resource_group_name, registry_name, pipeline_run_name):  # pylint: disable=unused-argument
+def acr_pipeline_run_show(cmd, client, resource_group_name, registry_name, pipeline_run_name):
     """One GET."""
     return client.get(resource_group_name, registry_name, pipeline_run_name)
 
 
-def acr_pipeline_run_list(cmd, client, resource_group_name, registry_name, top=None):  # pylint: disable=unused-argument
+def acr_pipeline_run_list(cmd, client, resource_group_name, registry_name, top=None):
     """One GET per page (nextLink). With --top, the N most recent runs by start time."""
     runs = client.list(resource_group_name, registry_name)
     if top is None:
@@ -99,14 +101,14 @@ def acr_pipeline_run_list(cmd, client, resource_group_name, registry_name, top=N
     return most_recent_runs([todict(run) for run in runs], top)
 
 
-def acr_pipeline_run_delete(cmd, client, resource_group_name, registry_name, pipeline_run_name,  # pylint: disable=unused-argument
+def acr_pipeline_run_delete(cmd, client, resource_group_name, registry_name, pipeline_run_name,
                             no_wait=False):
     """One DELETE (polling only when the service answers asynchronously). Deleting a run does not undo it."""
     from azure.cli.core.util import sdk_no_wait
     return sdk_no_wait(no_wait, client.begin_delete, resource_group_name, registry_name, pipeline_run_name)
 
 
-def acr_pipeline_run_clean(cmd, client, resource_group_name, registry_name, dry_run=False, yes=False):  # pylint: disable=unused-argument
+def acr_pipeline_run_clean(cmd, client, resource_group_name, registry_name, dry_run=False, yes=False):
     """Delete every failed run: one list (plus nextLink pages), then one DELETE per failed run,
     at most CLEAN_MAX_WORKERS at a time. One failed delete does not stop the others; the command
     reports how many were deleted and fails (non-zero exit) naming every run it could not delete.

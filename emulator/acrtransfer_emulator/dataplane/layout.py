@@ -16,7 +16,6 @@ directory alphabetically); what arrives before it can be classified is left to t
 """
 
 import hashlib
-import io
 import json
 import logging
 import re
@@ -303,7 +302,7 @@ def read_layout(fileobj, on_blob, on_index=None, strict=False, bufsize=DEFAULT_C
     """
     contents = LayoutContents()
     try:
-        archive = tarfile.open(fileobj=fileobj, mode="r|", bufsize=bufsize)
+        archive = tarfile.open(fileobj=fileobj, mode="r|*", bufsize=bufsize)
     except tarfile.TarError as exc:
         raise LayoutError("the transfer blob is not a tar archive: %s" % exc)
     try:
@@ -361,24 +360,3 @@ def read_layout(fileobj, on_blob, on_index=None, strict=False, bufsize=DEFAULT_C
         raise LayoutError("the transfer blob has no index.json")
     return contents
 
-
-class ChunkReader(io.RawIOBase):
-    """A readable binary file over an iterable of byte chunks (wrap in ``io.BufferedReader``)."""
-
-    def __init__(self, chunks):
-        self._chunks = iter(chunks)
-        self._pending = memoryview(b"")
-
-    def readable(self):
-        return True
-
-    def readinto(self, buffer):
-        while not len(self._pending):
-            try:
-                self._pending = memoryview(next(self._chunks))
-            except StopIteration:
-                return 0
-        n = min(len(buffer), len(self._pending))
-        buffer[:n] = self._pending[:n]
-        self._pending = self._pending[n:]
-        return n

@@ -218,15 +218,16 @@ def _error_from_response(resp, what):
 class _HashingIterator:
     """Iterate over chunks, hashing and counting them."""
 
-    def __init__(self, chunks):
+    def __init__(self, chunks, verify=True):
         self._chunks = iter(chunks)
-        self.sha256 = hashlib.sha256()
+        self.sha256 = hashlib.sha256() if verify else None
         self.count = 0
 
     def __iter__(self):
         for chunk in self._chunks:
             if chunk:
-                self.sha256.update(chunk)
+                if self.sha256 is not None:
+                    self.sha256.update(chunk)
                 self.count += len(chunk)
                 yield chunk
 
@@ -497,14 +498,15 @@ class RegistryClient:
         self._cancel_upload(resp.headers.get("Location"))
         return False
 
-    def push_blob(self, repo, digest, size, chunks, mount_from=None):
+    def push_blob(self, repo, digest, size, chunks, mount_from=None, verify=True):
         """Upload a blob from an iterable of byte chunks.
 
         ``POST /blobs/uploads/`` (with ``mount``/``from`` when ``mount_from``), then one streamed
         ``PATCH`` (chunked transfer encoding, nothing buffered), then ``PUT ?digest=``. The bytes
         are hashed on the way: a size or digest mismatch cancels the upload and raises
-        :class:`DigestMismatchError` before the registry commits anything. Returns ``"mounted"``
-        (``chunks`` untouched) or ``"uploaded"``.
+        :class:`DigestMismatchError` before the registry commits anything (``verify=False`` skips
+        the client-side hash when the producer verifies; the registry still checks the digest at
+        the final ``PUT``). Returns ``"mounted"`` (``chunks`` untouched) or ``"uploaded"``.
         """
         self._repo(repo)
         check_digest(digest)
@@ -518,7 +520,7 @@ class RegistryClient:
             return "mounted"
         location = self._location(resp, what)
         try:
-            hashing = _HashingIterator(chunks)
+            hashing = _HashingIterator(chunks, verify)
             if size:
                 resp = self._request("PATCH", location, what, ok=(202, 204), data=iter(hashing),
                                      headers={"Content-Type": "application/octet-stream"})
@@ -530,7 +532,7 @@ class RegistryClient:
             if hashing.count != int(size):
                 raise DigestMismatchError(digest, "%d bytes instead of %s" % (hashing.count, size),
                                           "blob %s for %s" % (digest, repo))
-            if hashing.digest != digest:
+            if verify and hashing.digest != digest:
                 raise DigestMismatchError(digest, hashing.digest, "blob %s for %s" % (digest, repo))
             sep = "&" if "?" in location else "?"
             resp = self._request("PUT", location + sep + "digest=" + quote(digest), what,

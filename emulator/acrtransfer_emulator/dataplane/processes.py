@@ -15,7 +15,9 @@ Binaries are found through environment variables first:
   then ``azurite-blob`` on PATH).
 """
 
+import base64
 import http.client
+import json
 import logging
 import os
 import shutil
@@ -101,7 +103,11 @@ class ComponentProcess:
         return self.popen.poll() is None
 
     def stop(self, timeout=10.0):
-        """Stop the process group: SIGTERM, then SIGKILL after ``timeout`` seconds."""
+        """Stop the process group: SIGTERM, then SIGKILL after ``timeout`` seconds.
+
+        The group is signalled only while its leader (our child) has not been reaped, so the
+        group id cannot belong to anyone else.
+        """
         if self.popen.poll() is None:
             try:
                 os.killpg(self.popen.pid, signal.SIGTERM)
@@ -115,12 +121,6 @@ class ComponentProcess:
                 except ProcessLookupError:
                     pass
                 self.popen.wait(timeout)
-        else:
-            # The leader is gone; children left in its group still get a signal.
-            try:
-                os.killpg(self.popen.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
         if not self._log_file.closed:
             self._log_file.close()
 
@@ -157,17 +157,21 @@ class AzuriteProcess(ComponentProcess):
     account_name = AZURITE_ACCOUNT_NAME
     account_key = AZURITE_ACCOUNT_KEY
 
-    def __init__(self, popen, url, log_path, log_file, location):
+    def __init__(self, popen, url, log_path, log_file, location, accounts):
         super().__init__(popen, url, log_path, log_file)
         self.location = str(location)
+        self.accounts = dict(accounts)      # name -> base64 key, devstoreaccount1 included
 
     @property
     def account_url(self):
         return "%s/%s" % (self.url, self.account_name)
 
-    def container_url(self, container):
+    def account_url_for(self, account):
+        return "%s/%s" % (self.url, account)
+
+    def container_url(self, container, account=None):
         """Path-style container URI, e.g. ``https://127.0.0.1:PORT/devstoreaccount1/transfer``."""
-        return "%s/%s" % (self.account_url, container)
+        return "%s/%s/%s" % (self.url, account or self.account_name, container)
 
     @property
     def connection_string(self):
@@ -219,7 +223,6 @@ def _wait_http(popen, host, port, path, use_tls, timeout, log_path, what):
 
 def _registry_config(root_dir, port):
     # JSON is valid YAML: no YAML library needed.
-    import json
     config = {
         "version": 0.1,
         "log": {"level": "info", "formatter": "text", "accesslog": {"disabled": False}},
@@ -275,17 +278,24 @@ def start_registry(root_dir, *, port=None, binary=None, log_path=None, timeout=2
     raise AssertionError("unreachable")
 
 
+def new_account_key():
+    """A random storage account key (base64 of 64 bytes), for :func:`start_azurite`'s accounts."""
+    return base64.b64encode(os.urandom(64)).decode("ascii")
+
+
 def start_azurite(workdir, cert, key, *, port=None, binary=None, ca_bundle=None, oauth=True,
-                  log_path=None, debug_log=None, timeout=30.0, extra_args=()):
+                  accounts=None, log_path=None, access_log=False, debug_log=None, timeout=30.0,
+                  extra_args=()):
     """Start Azurite's blob service over HTTPS on 127.0.0.1.
 
     ``cert``/``key``: PEM server certificate (valid for 127.0.0.1) and its key. ``ca_bundle``: PEM
     of the CA that issued certificates Azurite itself must trust (it calls its own URL to validate
     the source of a server-side copy that carries a SAS); passed as ``NODE_EXTRA_CA_CERTS``.
     Flags: ``--blobHost 127.0.0.1 --blobPort PORT --location DIR --cert --key --oauth basic
-    --skipApiVersionCheck --disableTelemetry`` (+ ``--debug debug_log`` when given: it names the
-    reason of every authentication failure). Data lives in ``workdir/data``, the log in
-    ``workdir/azurite.log`` unless ``log_path``.
+    --skipApiVersionCheck --disableTelemetry``, plus ``--silent`` unless ``access_log`` (Azurite's
+    access log prints request URLs, SAS signatures included), plus ``--debug debug_log`` when
+    given (it names the reason of every authentication failure; it also shows URLs).
+    Data lives in ``workdir/data``, the log in ``workdir/azurite.log`` unless ``log_path``.
     """
     binary = binary or find_azurite_binary()
     if not binary:
@@ -295,7 +305,12 @@ def start_azurite(workdir, cert, key, *, port=None, binary=None, ca_bundle=None,
     location.mkdir(parents=True, exist_ok=True)
     log_path = Path(log_path) if log_path else workdir / "azurite.log"
     env = dict(os.environ)
-    env.pop("AZURITE_ACCOUNTS", None)  # keep the well-known development account
+    all_accounts = {AZURITE_ACCOUNT_NAME: AZURITE_ACCOUNT_KEY}
+    all_accounts.update(accounts or {})
+    if accounts:
+        env["AZURITE_ACCOUNTS"] = ";".join("%s:%s" % kv for kv in all_accounts.items())
+    else:
+        env.pop("AZURITE_ACCOUNTS", None)
     if ca_bundle:
         env["NODE_EXTRA_CA_CERTS"] = str(ca_bundle)
     attempts = 3 if port is None else 1
@@ -304,6 +319,8 @@ def start_azurite(workdir, cert, key, *, port=None, binary=None, ca_bundle=None,
         argv = [binary, "--blobHost", LOOPBACK, "--blobPort", str(use_port),
                 "--location", str(location), "--cert", str(cert), "--key", str(key),
                 "--skipApiVersionCheck", "--disableTelemetry"]
+        if not access_log:
+            argv.append("--silent")
         if debug_log:
             argv += ["--debug", str(debug_log)]
         if oauth:
@@ -311,7 +328,7 @@ def start_azurite(workdir, cert, key, *, port=None, binary=None, ca_bundle=None,
         argv += list(extra_args)
         popen, log_file = _spawn(argv, log_path, env=env, cwd=str(workdir))
         handle = AzuriteProcess(popen, "https://%s:%d" % (LOOPBACK, use_port), log_path, log_file,
-                                location)
+                                location, all_accounts)
         try:
             _wait_http(popen, LOOPBACK, use_port, "/%s?comp=list" % AZURITE_ACCOUNT_NAME, True,
                        timeout, log_path, "azurite")

@@ -138,6 +138,7 @@ def _translate(exc, what):
                                        ResourceNotFoundError, ServiceRequestError,
                                        ServiceResponseError)
     code = getattr(exc, "error_code", None)
+    code = getattr(code, "value", code)
     status = getattr(exc, "status_code", None)
     detail = "%s%s" % (status or "", " %s" % code if code else "")
     if isinstance(exc, ResourceNotFoundError):
@@ -193,7 +194,8 @@ class BlobWriter(io.RawIOBase):
         self.size += len(view)
         self._buffer += view
         while len(self._buffer) >= self.block_size:
-            block = bytes(self._buffer[:self.block_size])
+            with memoryview(self._buffer) as buffered:
+                block = bytes(buffered[:self.block_size])
             del self._buffer[:self.block_size]
             self._stage(block)
         return len(view)

@@ -1,0 +1,60 @@
+"""The service object every layer and handler reaches through ``ctx.service``."""
+import collections
+import os
+
+from . import certs
+from .auth import TokenAuthority, identity_header
+from .executor import RunExecutor
+from .faults import FaultInjector
+from .resources.subscriptions import resource_group_doc
+from .routes import ROUTES, RouteTable
+from .store import Store
+from .transfer import load_dataplane
+
+
+class Service:
+    def __init__(self, home, config, state_path=None):
+        os.makedirs(home, exist_ok=True)
+        self.home = home
+        self.config = config
+        self.store = Store(state_path or config.get("state") or os.path.join(home, "state.sqlite3"))
+        self.tokens = TokenAuthority(home, config["tenant_id"], config["subscription_id"], config["token_lifetime"])
+        self.identity_header = identity_header(home)
+        self.faults = FaultInjector(config["faults"])
+        self.request_counts = collections.Counter()
+        self.latency = float(config["latency"])
+        self._seed_resource_groups()
+        self.dataplane = load_dataplane(self)
+        self.executor = RunExecutor(self)
+        self.routes = RouteTable(ROUTES)
+        self.routes.extend(self.dataplane.routes())
+
+    def _config_resource_groups(self):
+        return [(self.config["subscription_id"],
+                 resource_group_doc(self.config["subscription_id"], g["name"], g["location"], g.get("tags")))
+                for g in self.config["resource_groups"]]
+
+    def _seed_resource_groups(self):
+        # Groups created over ARM stay in the state; configured ones are (re)added if missing.
+        for subscription, doc in self._config_resource_groups():
+            if self.store.get_resource_group(subscription, doc["name"]) is None:
+                self.store.put_resource_group(subscription, doc)
+
+    def issue_cert(self, hosts, name=None):
+        """A server certificate for ``hosts`` signed by the service CA (for the data plane's servers)."""
+        return certs.issue_cert(self.home, hosts, name)
+
+    def start(self):
+        self.dataplane.start()
+        self.executor.start()
+
+    def stop(self):
+        self.executor.stop()
+        self.dataplane.close()
+
+    def reset(self):
+        """Back to the configured state: no pipelines, runs or operations; no faults, counts or latency."""
+        self.store.reset(self._config_resource_groups())
+        self.faults.clear()
+        self.request_counts.clear()
+        self.latency = float(self.config["latency"])
