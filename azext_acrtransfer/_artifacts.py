@@ -13,8 +13,6 @@ is a file az could not read: az keeps the text when opening it fails.
 """
 from azure.cli.core.azclierror import FileOperationError
 
-OPT_ARTIFACTS = "--artifacts/-a"
-
 
 def read_artifact_list(text):
     """The references in `text`, in order: whitespace-separated, '#' starts a comment to the end
@@ -38,6 +36,7 @@ def expand_artifact_values(values):
     for value in values:
         text = str(value)
         if text.startswith("@") and len(text) > 1:
+            from ._validators import OPT_ARTIFACTS  # _validators imports this module
             path = text[1:]
             raise FileOperationError(
                 "{} '{}': the file '{}' could not be read.".format(OPT_ARTIFACTS, text, path),

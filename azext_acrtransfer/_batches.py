@@ -4,17 +4,15 @@
 # --------------------------------------------------------------------------------------------
 """`pipeline-run create --batch`: more than 50 artifacts as several export runs.
 
-- `validate_artifact_count`: more than 50 artifacts is refused unless --batch is given.
+(The rule that more than 50 artifacts need --batch is `_validators.validate_artifact_count`; the
+summary's `-o table` is `_format.pipeline_run_create_output_format`.)
 - `plan_batches`: ceil(n/50) runs of 50, 50, ..., the rest, in the order given; run names
   `<name><i>of<n>` (letters and digits, at most 50: the base is cut when needed) and blob names
   `<stem>-<i>of<n><extension>` (the extension, `.tar.gz` included, is kept).
 - `run_batches`: creates and follows the runs, at most BATCH_MAX_WORKERS at a time; one failure
   never stops the others. One progress line for all runs on stderr.
 - `batch_summary_outcome` / `check_batch_outcome`: the summary's exit code (1 when any run failed,
-  PARTIAL_EXIT_CODE when any was partial), `pipeline_run_create_output_format`: its `-o table`.
-
-Nothing at module level beyond the standard library and light az/extension modules: commands.py
-imports the table transformer at load time.
+  PARTIAL_EXIT_CODE when any was partial).
 """
 import threading
 import time
@@ -22,19 +20,11 @@ from collections import OrderedDict, namedtuple
 
 from knack.log import get_logger
 
-from ._constants import IMPORT, MAX_ARTIFACTS_PER_RUN, NAME_MAX_LENGTH
+from ._constants import BATCH_MAX_WORKERS, BLOB_NAME_MAX_LENGTH, MAX_ARTIFACTS_PER_RUN, NAME_MAX_LENGTH
 
 logger = get_logger(__name__)
 
-OPT_BATCH = "--batch"
-OPT_ARTIFACTS = "--artifacts/-a"
-
-# Runs created and followed at once (each follower makes one GET per poll interval).
-BATCH_MAX_WORKERS = 4
-
-_BLOB_NAME_MAX_LENGTH = 1024
 _COMPOUND_EXTENSIONS = (".tar.gz", ".tar.bz2", ".tar.xz", ".tar.zst")
-_CELL_WIDTH = 100
 
 Batch = namedtuple("Batch", "index count run_name storage_blob artifacts")
 Batch.__doc__ = "One run of a batched transfer: index is 1-based, count the number of runs."
@@ -47,27 +37,6 @@ _FAILURE_STATUSES = ("failed", "canceled", NOT_CREATED.lower(), UNKNOWN.lower())
 
 def _ceil_div(n, size):
     return -(-n // size)
-
-
-# ---------------------------------------------------------------------------------------------
-# Validation
-# ---------------------------------------------------------------------------------------------
-def validate_artifact_count(namespace):
-    """At most MAX_ARTIFACTS_PER_RUN artifacts, unless --batch; --batch needs an export run."""
-    from azure.cli.core.azclierror import InvalidArgumentValueError, MutuallyExclusiveArgumentError
-    artifacts = getattr(namespace, "artifacts", None) or []
-    batch = getattr(namespace, "batch", False)
-    if batch and getattr(namespace, "pipeline_type", None) == IMPORT:
-        raise MutuallyExclusiveArgumentError(
-            "{} applies to export runs: an import run imports one blob.".format(OPT_BATCH),
-            recommendation="Remove --batch, or use --pipeline-type export with --artifacts.")
-    if len(artifacts) > MAX_ARTIFACTS_PER_RUN and not batch:
-        runs = _ceil_div(len(artifacts), MAX_ARTIFACTS_PER_RUN)
-        raise InvalidArgumentValueError(
-            "{} lists {} artifacts: a pipeline run transfers at most {}.".format(
-                OPT_ARTIFACTS, len(artifacts), MAX_ARTIFACTS_PER_RUN),
-            recommendation="Add --batch to create {} runs of at most {} artifacts each (one blob each) and "
-                           "wait for all of them, or split the list yourself.".format(runs, MAX_ARTIFACTS_PER_RUN))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -96,7 +65,7 @@ def batch_blob_name(storage_blob, index, count):
     directory, slash, segment = storage_blob.rpartition("/")
     stem, extension = _split_extension(segment)
     suffix = "-{}of{}".format(index, count)
-    room = _BLOB_NAME_MAX_LENGTH - len(directory) - len(slash) - len("-{0}of{0}".format(count)) - len(extension)
+    room = BLOB_NAME_MAX_LENGTH - len(directory) - len(slash) - len("-{0}of{0}".format(count)) - len(extension)
     return "{}{}{}{}{}".format(directory, slash, stem[:max(1, room)], suffix, extension)
 
 
@@ -196,17 +165,19 @@ def run_batches(cli_ctx, batches, create_run, get_run, max_workers=BATCH_MAX_WOR
 
     create_run(batch): one PUT, returning the run (`begin_create(..., polling=False).result()`).
     get_run(batch): one GET of the run.
+    interval: seconds between GETs of each run, or a no-argument callable (a `_run_wait.PollPace`);
+        None: DEFAULT_POLL_SECONDS.
     At most `max_workers` runs are created and followed at once. An error of one batch (refused PUT:
     NotCreated; failed GET while following: Unknown) is recorded in its entry and the others go on.
     Ctrl+C stops following (runs already created go on in the service) and propagates.
     """
     from concurrent.futures import ThreadPoolExecutor, wait as wait_futures
-    from ._run_wait import POLL_INTERVAL_SECONDS, wait_for_run
+    from ._run_wait import DEFAULT_POLL_SECONDS, wait_for_run
 
     batches = list(batches)
     if not batches:
         return []
-    interval = POLL_INTERVAL_SECONDS if interval is None else interval
+    interval = DEFAULT_POLL_SECONDS if interval is None else interval
     cancel = threading.Event()
     created, created_lock = [], threading.Lock()
     progress = BatchProgress(cli_ctx, [b.run_name for b in batches]) if wait else None
@@ -297,44 +268,3 @@ def check_batch_outcome(cli_ctx, summary):
     if code:
         defer_exit_code(cli_ctx, code)
     return summary
-
-
-def _cell(value, width=None):
-    if value is None:
-        return ""
-    text = ", ".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
-    text = " ".join(text.split())
-    return text[:width - 3] + "..." if width and len(text) > width else text
-
-
-def _is_summary(result):
-    return (isinstance(result, list) and bool(result)
-            and all(isinstance(e, dict) and "storageBlob" in e and "request" not in e for e in result))
-
-
-def pipeline_run_batch_output_format(result):
-    """`-o table` of a batch summary: one row per run."""
-    rows = []
-    for entry in result if isinstance(result, list) else []:
-        if not isinstance(entry, dict):
-            continue
-        row = OrderedDict()
-        row["Name"] = _cell(entry.get("name"))
-        row["Status"] = _cell(entry.get("status"))
-        row["StorageBlob"] = _cell(entry.get("storageBlob"))
-        artifacts = entry.get("artifacts")
-        row["Artifacts"] = str(len(artifacts)) if isinstance(artifacts, list) else ""
-        row["Skipped"] = _cell(entry.get("skippedArtifacts"), _CELL_WIDTH)
-        row["ErrorMessage"] = _cell(entry.get("errorMessage"), _CELL_WIDTH)
-        rows.append(row)
-    return rows
-
-
-def pipeline_run_create_output_format(result):
-    """`pipeline-run create -o table`: a batch summary as `pipeline_run_batch_output_format`, a run as
-    `pipeline_run_output_format`. Never raises."""
-    from ._format import pipeline_run_output_format
-    if _is_summary(result):
-        return pipeline_run_batch_output_format(result)
-    return pipeline_run_output_format(result)
-

@@ -21,6 +21,10 @@ SYSTEM_ASSIGNED_IDENTITY = "[system]"
 # Service limits (stated in help, checked before any request).
 MAX_ARTIFACTS_PER_RUN = 50
 MAX_LAYER_SIZE_TEXT = "8 GB"
+BLOB_NAME_MAX_LENGTH = 1024
+
+# What a run is doing (response.status, or a Failed/Canceled provisioningState): `pipeline-run list --status`.
+RUN_STATUSES = ("Running", "Succeeded", "Failed", "Canceled")
 
 # Resource names: registry, pipelines and runs created here.
 NAME_MIN_LENGTH = 5
@@ -44,3 +48,5 @@ ROLE_KEY_VAULT_SECRETS_USER = "Key Vault Secrets User"
 
 # pipeline-run clean: deletes in flight at once.
 CLEAN_MAX_WORKERS = 8
+# pipeline-run create --batch: runs created and followed at once.
+BATCH_MAX_WORKERS = 4

@@ -3,7 +3,7 @@
 # Licensed under the MIT License. See License.txt in the project root for license information.
 # --------------------------------------------------------------------------------------------
 """`-o table` shapes. Inputs are what az's `todict` makes of a result: one resource dict (create,
-show), a list of them (list, clean) or None (--no-wait). Keys are camelCase with the `properties`
+show), a list of them (list, clean, the summary of `pipeline-run create --batch`) or None (--no-wait). Keys are camelCase with the `properties`
 envelope flattened. Formatters never raise: a missing or odd field becomes an empty cell.
 """
 import re
@@ -16,8 +16,9 @@ _ISO_8601 = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?\s*(Z|z|[+-]\d{2}:?\d{2})?$")
 
 
-def _get(obj, *path):
-    """obj[path[0]][path[1]]...; None as soon as a step is missing or not a dict."""
+def get_field(obj, *path):
+    """obj[path[0]][path[1]]...; None as soon as a step is missing or not a dict. The one nested getter
+    of the extension's readers (formatters, run filters, run waiting)."""
     for key in path:
         if not isinstance(obj, dict):
             return None
@@ -85,11 +86,11 @@ def _pipeline_row(item, storage_key, with_trigger):
     row = OrderedDict()
     row["Name"] = _text(item.get("name"))
     row["ProvisioningState"] = _text(item.get("provisioningState"))
-    row["StorageAccessMode"] = _text(_get(item, storage_key, "storageAccessMode"))
-    row["StorageUri"] = _text(_get(item, storage_key, "uri"))
-    row["IdentityType"] = _text(_get(item, "identity", "type"))
+    row["StorageAccessMode"] = _text(get_field(item, storage_key, "storageAccessMode"))
+    row["StorageUri"] = _text(get_field(item, storage_key, "uri"))
+    row["IdentityType"] = _text(get_field(item, "identity", "type"))
     if with_trigger:
-        row["SourceTrigger"] = _text(_get(item, "trigger", "sourceTrigger", "status"))
+        row["SourceTrigger"] = _text(get_field(item, "trigger", "sourceTrigger", "status"))
     return row
 
 
@@ -102,14 +103,14 @@ def import_pipeline_output_format(result):
 
 
 def _run_pipeline_type(request):
-    pipeline_id = _text(_get(request, "pipelineResourceId")).lower()
+    pipeline_id = _text(get_field(request, "pipelineResourceId")).lower()
     if "/exportpipelines/" in pipeline_id:
         return "export"
     if "/importpipelines/" in pipeline_id:
         return "import"
-    if isinstance(_get(request, "target"), dict):
+    if isinstance(get_field(request, "target"), dict):
         return "export"
-    if isinstance(_get(request, "source"), dict):
+    if isinstance(get_field(request, "source"), dict):
         return "import"
     return ""
 
@@ -125,19 +126,49 @@ def _error_cell(message):
 
 
 def _pipeline_run_row(item):
-    request = _get(item, "request")
-    response = _get(item, "response")
+    request = get_field(item, "request")
+    response = get_field(item, "response")
     row = OrderedDict()
     row["Name"] = _text(item.get("name"))
-    row["Pipeline"] = _text(_get(request, "pipelineResourceId")).rstrip("/").split("/")[-1]
+    row["Pipeline"] = _text(get_field(request, "pipelineResourceId")).rstrip("/").split("/")[-1]
     row["PipelineType"] = _run_pipeline_type(request)
-    row["Status"] = _text(_get(response, "status"))
-    row["Progress"] = _progress_cell(_get(response, "progress", "percentage"))
-    row["StartTime"] = _time_cell(_get(response, "startTime"))
-    row["Duration"] = _duration_cell(_get(response, "startTime"), _get(response, "finishTime"))
-    row["ErrorMessage"] = _error_cell(_get(response, "pipelineRunErrorMessage"))
+    row["Status"] = _text(get_field(response, "status"))
+    row["Progress"] = _progress_cell(get_field(response, "progress", "percentage"))
+    row["StartTime"] = _time_cell(get_field(response, "startTime"))
+    row["Duration"] = _duration_cell(get_field(response, "startTime"), get_field(response, "finishTime"))
+    row["ErrorMessage"] = _error_cell(get_field(response, "pipelineRunErrorMessage"))
     return row
 
 
 def pipeline_run_output_format(result):
     return [_pipeline_run_row(item) for item in _items(result)]
+
+
+def _is_batch_summary(result):
+    return (isinstance(result, list) and bool(result)
+            and all(isinstance(e, dict) and "storageBlob" in e and "request" not in e for e in result))
+
+
+def _batch_row(entry):
+    row = OrderedDict()
+    row["Name"] = _text(entry.get("name"))
+    row["Status"] = _text(entry.get("status"))
+    row["StorageBlob"] = _text(entry.get("storageBlob"))
+    artifacts = entry.get("artifacts")
+    row["Artifacts"] = str(len(artifacts)) if isinstance(artifacts, list) else ""
+    row["Skipped"] = _error_cell(entry.get("skippedArtifacts"))
+    row["ErrorMessage"] = _error_cell(entry.get("errorMessage"))
+    return row
+
+
+def pipeline_run_batch_output_format(result):
+    """A `pipeline-run create --batch` summary: one row per run."""
+    return [_batch_row(entry) for entry in _items(result)]
+
+
+def pipeline_run_create_output_format(result):
+    """`pipeline-run create`: a --batch summary as `pipeline_run_batch_output_format`, a run as
+    `pipeline_run_output_format`."""
+    if _is_batch_summary(result):
+        return pipeline_run_batch_output_format(result)
+    return pipeline_run_output_format(result)

@@ -10,16 +10,19 @@ commands.py): loading arguments must stay light.
 from knack.arguments import CLIArgumentType
 from azure.cli.core.commands.parameters import (
     get_enum_type,
+    get_generic_completion_list,
     get_three_state_flag,
     resource_group_name_type,
 )
 
 from ._constants import (
+    BATCH_MAX_WORKERS,
     EXPORT_OPTIONS,
     IMPORT_OPTIONS,
     MAX_ARTIFACTS_PER_RUN,
     MAX_LAYER_SIZE_TEXT,
     PIPELINE_TYPES,
+    RUN_STATUSES,
     STORAGE_ACCESS_MODES,
     SYSTEM_ASSIGNED_IDENTITY,
 )
@@ -65,11 +68,26 @@ def load_arguments(self, _):  # pylint: disable=too-many-statements
             c.argument("options", options_list=["--options", "-z"], nargs="+", arg_type=get_enum_type(options),
                        help="Space-separated {} pipeline options (case-insensitive).".format(kind))
 
+        with self.argument_context("acr {}-pipeline update".format(kind)) as c:
+            # No enum type: "" (clear) must reach the validator, which checks the values as create does.
+            c.argument("options", options_list=["--options", "-z"], nargs="+",
+                       completer=get_generic_completion_list(options),
+                       help='Space-separated {} pipeline options that replace the current ones: {} '
+                            '(case-insensitive). Use "" to clear them.'.format(kind, ", ".join(options)))
+            c.argument("secret_uri", options_list=["--secret-uri", "-s"],
+                       help="SasToken mode only (refused for a ManagedIdentity pipeline): the Key Vault secret "
+                            "that now holds the SAS token, https://<vault>.vault.azure.net/secrets/<name>"
+                            "[/<version>]. Use it to rotate the SAS token to a new secret or version.")
+
     with self.argument_context("acr import-pipeline create") as c:
         c.argument("source_trigger_enabled", options_list=["--source-trigger-enabled", "-e"],
                    arg_type=get_three_state_flag(),
                    help="Import new blobs in the source container automatically: true (default) or false, "
                         "in any case.")
+    with self.argument_context("acr import-pipeline update") as c:
+        c.argument("source_trigger_enabled", options_list=["--source-trigger-enabled", "-e"],
+                   arg_type=get_three_state_flag(),
+                   help="Turn the source trigger on (true) or off (false), in any case; unchanged when omitted.")
 
     with self.argument_context("acr pipeline-run") as c:
         c.argument("pipeline_run_name", options_list=["--name", "-n"],
@@ -86,13 +104,23 @@ def load_arguments(self, _):  # pylint: disable=too-many-statements
                         "an import run.")
         c.argument("artifacts", options_list=["--artifacts", "-a"], nargs="+",
                    help="Export runs only (required there): space-separated artifacts, each repo:tag or "
-                        "repo@sha256:<digest>; a bare repo means repo:latest. At most {}; layers up to {}."
-                   .format(MAX_ARTIFACTS_PER_RUN, MAX_LAYER_SIZE_TEXT))
+                        "repo@sha256:<digest>; a bare repo means repo:latest. Also @<file> (one or more per "
+                        "line, blank lines and # comments allowed) or @- for standard input. At most {} per "
+                        "run (more needs --batch); layers up to {}.".format(MAX_ARTIFACTS_PER_RUN, MAX_LAYER_SIZE_TEXT))
+        c.argument("batch", options_list=["--batch"], action="store_true",
+                   help="Export runs with more than {0} artifacts: one run per {0} (names <name>1of<n>..., blobs "
+                        "<blob>-1of<n>.<ext>), at most {1} at a time; waits for all and prints one summary."
+                   .format(MAX_ARTIFACTS_PER_RUN, BATCH_MAX_WORKERS))
         c.argument("force_redeploy", options_list=["--force-redeploy", "-f"], action="store_true",
                    help="Run again even if a run with this name and the same properties exists "
                         "(sets forceUpdateTag to the current time).")
 
     with self.argument_context("acr pipeline-run list") as c:
+        c.argument("pipeline_name", options_list=["--pipeline", "-p"],
+                   help="Only runs of this pipeline (name, case-insensitive).")
+        c.argument("status", arg_type=get_enum_type(RUN_STATUSES),
+                   help="Only runs with this status (case-insensitive). A run's status is its response.status, "
+                        "or Failed/Canceled when its provisioningState says so.")
         c.argument("top", type=int,
                    help="Show only the N most recent runs by start time (an integer of at least 1); runs "
                         "without a start time come last.")

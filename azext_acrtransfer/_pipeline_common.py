@@ -4,7 +4,7 @@
 # --------------------------------------------------------------------------------------------
 """What export and import pipelines share, written once and parameterised by kind: the identity
 block, the storage block (`target` for export, `source` for import), options, the body builder,
-create/show/list/delete and the permission advice printed after a create.
+create/update/show/list/delete and the permission advice printed after a create or an update.
 """
 from collections import namedtuple
 
@@ -39,10 +39,21 @@ PRINCIPAL_ID_PLACEHOLDER = "<principal-id>"
 # Request body
 # ---------------------------------------------------------------------------------------------
 def build_identity(assign_identity=None):
-    """System-assigned unless a user-assigned identity resource ID is given."""
-    if assign_identity is None or assign_identity.lower() == SYSTEM_ASSIGNED_IDENTITY:
+    """System-assigned unless a user-assigned identity resource ID is given.
+
+    assign_identity may also be a list (what `identity_from_resource` reads back from an existing
+    pipeline): [system] and/or user-assigned IDs; an empty list is no identity (type None).
+    Types are sent in PascalCase whatever case the service echoes.
+    """
+    if assign_identity is None:
         return {"type": "SystemAssigned"}
-    return {"type": "UserAssigned", "userAssignedIdentities": {assign_identity: {}}}
+    identities = [assign_identity] if isinstance(assign_identity, str) else list(assign_identity)
+    system = any(i.lower() == SYSTEM_ASSIGNED_IDENTITY for i in identities)
+    users = [i for i in identities if i.lower() != SYSTEM_ASSIGNED_IDENTITY]
+    if not users:
+        return {"type": "SystemAssigned" if system else "None"}
+    return {"type": "SystemAssigned, UserAssigned" if system else "UserAssigned",
+            "userAssignedIdentities": {identity: {} for identity in users}}
 
 
 def build_storage(storage_container_uri, storage_access_mode, secret_uri=None):
@@ -56,11 +67,11 @@ def build_storage(storage_container_uri, storage_access_mode, secret_uri=None):
 
 
 def build_pipeline_body(kind, storage_container_uri, storage_access_mode, secret_uri=None,
-                        assign_identity=None, options=None, source_trigger_enabled=None):
+                        assign_identity=None, options=None, source_trigger_enabled=None, location=None):
     """The PUT body of an export or import pipeline, keys in the order acrtransfer 2.0.0 sends them.
 
     The import trigger is always sent (Enabled unless source_trigger_enabled is False); options only
-    when some are given.
+    when some are given; location only when given (update keeps the one the pipeline has).
     """
     properties = {kind.storage_key: build_storage(storage_container_uri, storage_access_mode, secret_uri)}
     if kind.name == IMPORT:
@@ -68,7 +79,46 @@ def build_pipeline_body(kind, storage_container_uri, storage_access_mode, secret
         properties["trigger"] = {"sourceTrigger": {"status": status}}
     if options:
         properties["options"] = list(options)
-    return {"identity": build_identity(assign_identity), "properties": properties}
+    body = {"location": location} if location else {}
+    body.update({"identity": build_identity(assign_identity), "properties": properties})
+    return body
+
+
+def identity_from_resource(identity):
+    """The `assign_identity` that rebuilds an existing pipeline's identity: None (system-assigned),
+    one user-assigned ID, or a list for the rarer shapes (both kinds, several, none). Reads the type
+    in any case (the service echoes `systemAssigned`); principal, tenant and client IDs are read-only
+    and are not carried over."""
+    if not isinstance(identity, dict):
+        return []
+    kinds = {part.strip().lower() for part in str(identity.get("type") or "").split(",")}
+    users = list((identity.get("userAssignedIdentities") or {}).keys())
+    system = "systemassigned" in kinds
+    if "userassigned" not in kinds:
+        users = []
+    if system and not users:
+        return None
+    if not system and len(users) == 1:
+        return users[0]
+    return ([SYSTEM_ASSIGNED_IDENTITY] if system else []) + users
+
+
+def pipeline_body_from_resource(kind, resource, options=None, secret_uri=None, source_trigger_enabled=None):
+    """The PUT body of an update: `build_pipeline_body` fed from the pipeline as read (a todict
+    dict), with the changes given (None: keep). `options=[]` clears the options. Only what create
+    sends is carried, so read-only fields (id, name, type, systemData, provisioningState, identity
+    principal/tenant/client IDs) never reach the request."""
+    storage = resource.get(kind.storage_key) or {}
+    if options is None:
+        options = resource.get("options") or None
+    if source_trigger_enabled is None and kind.name == IMPORT:
+        status = ((resource.get("trigger") or {}).get("sourceTrigger") or {}).get("status")
+        source_trigger_enabled = str(status).lower() != TRIGGER_DISABLED.lower()
+    return build_pipeline_body(
+        kind, storage.get("uri"), storage.get("storageAccessMode"),
+        secret_uri=secret_uri if secret_uri is not None else storage.get("keyVaultUri"),
+        assign_identity=identity_from_resource(resource.get("identity")), options=options,
+        source_trigger_enabled=source_trigger_enabled, location=resource.get("location"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -76,6 +126,40 @@ def build_pipeline_body(kind, storage_container_uri, storage_access_mode, secret
 # ---------------------------------------------------------------------------------------------
 def create_pipeline(cmd, client, kind, resource_group_name, registry_name, pipeline_name, body, no_wait=False):
     """One PUT; polling only if the service answers 201 + Azure-AsyncOperation. Then the advice."""
+    return _put_pipeline(cmd, client, kind, resource_group_name, registry_name, pipeline_name, body, no_wait,
+                         advise=True)
+
+
+def update_pipeline(cmd, client, kind, resource_group_name, registry_name, pipeline_name, options=None,
+                    secret_uri=None, source_trigger_enabled=None, no_wait=False):
+    """One GET (the API has no PATCH: the whole resource is PUT back), then one PUT like create.
+
+    The changes replace what the pipeline has: options (`[]` clears them), the SAS token secret
+    (refused for a ManagedIdentity pipeline), the import source trigger. The permission advice is
+    printed when the change needs a permission the identity may not have yet: a new secret, or
+    DeleteSourceBlobOnSuccess added to a ManagedIdentity import pipeline.
+    """
+    from azure.cli.core.util import todict
+
+    current = todict(client.get(resource_group_name, registry_name, pipeline_name)) or {}
+    mode = (current.get(kind.storage_key) or {}).get("storageAccessMode") or SAS_TOKEN
+    if secret_uri is not None and mode.lower() == MANAGED_IDENTITY.lower():
+        from azure.cli.core.azclierror import MutuallyExclusiveArgumentError
+        raise MutuallyExclusiveArgumentError(
+            "--secret-uri/-s cannot be used: the {} pipeline '{}' uses storage access mode {}, so its identity "
+            "authenticates to storage itself and reads no SAS token.".format(kind.name, pipeline_name, MANAGED_IDENTITY),
+            recommendation="To use a SAS token instead, delete the pipeline and create it again with "
+                           "--storage-access-mode SasToken --secret-uri <Key Vault secret URI>.")
+    body = pipeline_body_from_resource(kind, current, options=options, secret_uri=secret_uri,
+                                       source_trigger_enabled=source_trigger_enabled)
+    added = set((body["properties"].get("options") or [])) - set(current.get("options") or [])
+    advise = secret_uri is not None or (kind.name == IMPORT and mode.lower() == MANAGED_IDENTITY.lower()
+                                        and DELETE_SOURCE_BLOB_ON_SUCCESS in added)
+    return _put_pipeline(cmd, client, kind, resource_group_name, registry_name, pipeline_name, body, no_wait,
+                         advise=advise)
+
+
+def _put_pipeline(cmd, client, kind, resource_group_name, registry_name, pipeline_name, body, no_wait, advise):
     from azure.cli.core.commands.client_factory import get_subscription_id
     from azure.cli.core.util import sdk_no_wait, todict
 
@@ -85,9 +169,10 @@ def create_pipeline(cmd, client, kind, resource_group_name, registry_name, pipel
     else:
         from azure.cli.core.commands import LongRunningOperation
         result = LongRunningOperation(cmd.cli_ctx)(poller)
-    logger.warning(permission_advice(kind, body, todict(result) if result is not None else None,
-                                     get_subscription_id(cmd.cli_ctx), resource_group_name, registry_name,
-                                     pipeline_name))
+    if advise:
+        logger.warning(permission_advice(kind, body, todict(result) if result is not None else None,
+                                         get_subscription_id(cmd.cli_ctx), resource_group_name, registry_name,
+                                         pipeline_name))
     return poller if no_wait else result
 
 

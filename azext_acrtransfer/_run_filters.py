@@ -7,7 +7,7 @@
 Runs are read in the shape az prints (`todict`/`_asdict()`: camelCase, `properties` flattened);
 models are converted on the way in. Nothing here makes a request or raises on an odd run.
 """
-from ._format import parse_iso_datetime
+from ._format import get_field, parse_iso_datetime
 
 # provisioningState values that end a run whatever response.status says.
 _FINAL_STATES = ("failed", "canceled")
@@ -24,13 +24,6 @@ def as_run_dict(run):
         return value if isinstance(value, dict) else {}
     return {}
 
-
-def _get(obj, *path):
-    for key in path:
-        if not isinstance(obj, dict):
-            return None
-        obj = obj.get(key)
-    return obj
 
 
 def _text(value):
@@ -54,12 +47,12 @@ def run_status(run):
     state = _text(run.get("provisioningState"))
     if _canonical(state) in _FINAL_STATES:
         return state
-    return _text(_get(run, "response", "status")) or state
+    return _text(get_field(run, "response", "status")) or state
 
 
 def run_pipeline_name(run):
     """The last segment of request.pipelineResourceId ("" when absent)."""
-    pipeline_id = _text(_get(as_run_dict(run), "request", "pipelineResourceId"))
+    pipeline_id = _text(get_field(as_run_dict(run), "request", "pipelineResourceId"))
     return pipeline_id.rstrip("/").split("/")[-1] if pipeline_id else ""
 
 
@@ -81,7 +74,7 @@ def filter_runs(runs, pipeline=None, status=None):
         run = as_run_dict(run)
         if wanted_pipeline is not None:
             if "/" in wanted_pipeline:
-                found = _text(_get(run, "request", "pipelineResourceId")).rstrip("/").lower()
+                found = _text(get_field(run, "request", "pipelineResourceId")).rstrip("/").lower()
             else:
                 found = run_pipeline_name(run).lower()
             if found != wanted_pipeline:
@@ -97,7 +90,7 @@ def most_recent(runs, top):
     readable start time come last, in the order given. `top` of 0 or less keeps none."""
     def _key(indexed):
         index, run = indexed
-        started = parse_iso_datetime(_get(run, "response", "startTime"))
+        started = parse_iso_datetime(get_field(run, "response", "startTime"))
         return (started is None, -started.timestamp() if started else 0.0, index)
 
     if top is None or top <= 0:

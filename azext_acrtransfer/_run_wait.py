@@ -4,10 +4,12 @@
 # --------------------------------------------------------------------------------------------
 """Waiting for a pipeline run to end, its progress on stderr, and its outcome as the exit code.
 
-- `wait_for_run` reads the run (one GET per interval) until response.status ends it, and shows
+- `wait_for_run` reads the run (one GET per poll interval) until response.status ends it, and shows
   `<run>: Running  45%  0:12 elapsed` on stderr through az's progress controller. The run resource is
   polled rather than the create LRO: the service answers the PUT (provisioningState Succeeded) while
   the transfer still runs, and only the run carries progress.percentage.
+- `PollPace`: the poll interval, from the service's Retry-After (the rule az's own LRO poller,
+  azure-mgmt-core's ARMPolling, follows), else DEFAULT_POLL_SECONDS.
 - `check_run_outcome`: Failed or Canceled raises `PipelineRunFailedError` (exit code 1) naming the
   run and its pipelineRunErrorMessage; a partial run (Succeeded with skipped artifacts or an error
   message, which only ContinueOnErrors allows) is printed as usual and the command then exits with
@@ -20,11 +22,16 @@ from collections import namedtuple
 from knack.log import get_logger
 from azure.cli.core.azclierror import AzureResponseError
 
+from ._format import get_field
 from ._run_filters import as_run_dict, run_status
 
 logger = get_logger(__name__)
 
-POLL_INTERVAL_SECONDS = 5.0
+# Seconds between GETs of a run: the Retry-After of the service's latest answer, kept within
+# MIN..MAX (a local service answers 1), else DEFAULT_POLL_SECONDS.
+DEFAULT_POLL_SECONDS = 5.0
+MIN_POLL_SECONDS = 1.0
+MAX_POLL_SECONDS = 60.0
 _REDRAW_SECONDS = 1.0
 
 # Exit codes: 0 done, 1 error (a failed run included), 2 usage error (argparse), 3 not found (az).
@@ -43,13 +50,6 @@ status when it has not ended; skipped: artifacts known not to have been transfer
 run's pipelineRunErrorMessage (None when empty)."""
 
 
-def _get(obj, *path):
-    for key in path:
-        if not isinstance(obj, dict):
-            return None
-        obj = obj.get(key)
-    return obj
-
 
 # ---------------------------------------------------------------------------------------------
 # Reading a run
@@ -61,7 +61,7 @@ def is_run_done(run):
     more to wait for."""
     run = as_run_dict(run)
     state = str(run.get("provisioningState") or "").lower()
-    status = str(_get(run, "response", "status") or "").lower()
+    status = str(get_field(run, "response", "status") or "").lower()
     if state in ("failed", "canceled"):
         return True
     if status in _DONE_STATUSES:
@@ -71,7 +71,7 @@ def is_run_done(run):
 
 def progress_percent(run):
     """response.progress.percentage (a string such as "45") as an int in 0..100, or None."""
-    value = _get(as_run_dict(run), "response", "progress", "percentage")
+    value = get_field(as_run_dict(run), "response", "progress", "percentage")
     if isinstance(value, str):
         value = value.strip().rstrip("%").strip()
     try:
@@ -97,6 +97,55 @@ def progress_message(run_name, run, elapsed_seconds):
         parts.append("{}%".format(percent))
     parts.append("{} elapsed".format(format_elapsed(elapsed_seconds)))
     return "{}: {}".format(run_name, "  ".join(parts))
+
+
+# ---------------------------------------------------------------------------------------------
+# The poll interval
+# ---------------------------------------------------------------------------------------------
+def parse_retry_after(value):
+    """Seconds from a Retry-After header (delay-seconds, or an HTTP date), or None."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        from datetime import datetime, timezone
+        from email.utils import parsedate_to_datetime
+        try:
+            moment = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if moment is None:
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        seconds = (moment - datetime.now(timezone.utc)).total_seconds()
+    return seconds if seconds == seconds else None  # NaN
+
+
+class PollPace:
+    """How long to wait before the next GET of a run: what the service asked for in its latest
+    answer (Retry-After, within MIN_POLL_SECONDS..MAX_POLL_SECONDS), else `default`: the rule
+    azure-mgmt-core's ARMPolling (az's LongRunningOperation) follows. Pass `observe` as the
+    request's `raw_response_hook` (an azure-core per-call keyword) and the pace itself as
+    `wait_for_run`'s interval. One pace may serve several threads (a batch): the service's pace.
+    """
+
+    def __init__(self, default=DEFAULT_POLL_SECONDS):
+        self.default = default
+        self._seconds = default
+
+    def observe(self, pipeline_response):
+        headers = getattr(getattr(pipeline_response, "http_response", None), "headers", None) or {}
+        try:
+            seconds = parse_retry_after(headers.get("Retry-After"))
+        except Exception:  # pylint: disable=broad-except
+            seconds = None
+        self._seconds = self.default if seconds is None else min(MAX_POLL_SECONDS, max(MIN_POLL_SECONDS, seconds))
+
+    def __call__(self):
+        return self._seconds
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,7 +236,7 @@ def _read(get_run, run_name):
     return run
 
 
-def wait_for_run(cli_ctx, get_run, run_name, initial=None, interval=POLL_INTERVAL_SECONDS, on_update=None,
+def wait_for_run(cli_ctx, get_run, run_name, initial=None, interval=DEFAULT_POLL_SECONDS, on_update=None,
                  sleep=None, clock=time.monotonic):
     """Read the run until it ends (see `is_run_done`) and return the last run read (a model when
     `get_run` returns models).
@@ -195,7 +244,8 @@ def wait_for_run(cli_ctx, get_run, run_name, initial=None, interval=POLL_INTERVA
     get_run: no-argument callable making one GET of the run (`lambda: client.get(rg, registry, name)`).
     initial: the create answer (the model of `begin_create(..., polling=False).result()`, or a poller);
         when it has already ended no request is made, otherwise the first GET follows after `interval`.
-    interval: seconds between GETs; the progress line is redrawn every second in between.
+    interval: seconds between GETs, or a no-argument callable read before each pause (a `PollPace`);
+        the progress line is redrawn every second in between.
     on_update: `on_update(run_name, run)` after each read instead of this function's own progress line
         (batches draw one line for all their runs).
     sleep, clock: injectable for tests (`sleep` may raise to abandon the wait).
@@ -212,10 +262,11 @@ def wait_for_run(cli_ctx, get_run, run_name, initial=None, interval=POLL_INTERVA
             line.show(progress_message(run_name, current, clock() - started))
 
     def pause(current):
+        seconds = interval() if callable(interval) else interval
         if line is None or not line.enabled:
-            sleep(interval)
+            sleep(seconds)
             return
-        deadline = clock() + interval
+        deadline = clock() + seconds
         while True:
             remaining = deadline - clock()
             if remaining <= 0:
@@ -271,8 +322,8 @@ def skipped_artifacts(run):
     (the two forms cannot be compared without the registry).
     """
     run = as_run_dict(run)
-    requested = _get(run, "request", "artifacts")
-    transferred = _get(run, "response", "importedArtifacts")
+    requested = get_field(run, "request", "artifacts")
+    transferred = get_field(run, "response", "importedArtifacts")
     if not isinstance(requested, list) or not isinstance(transferred, list):
         return []
     keys, forms = set(), set()
@@ -295,7 +346,7 @@ def run_outcome(run):
     carries only when ContinueOnErrors let it go on past errors."""
     run = as_run_dict(run)
     status = run_status(run)
-    message = _get(run, "response", "pipelineRunErrorMessage")
+    message = get_field(run, "response", "pipelineRunErrorMessage")
     message = message.strip() if isinstance(message, str) and message.strip() else None
     low = status.lower()
     if low == "failed":

@@ -21,7 +21,9 @@ from azure.cli.core.azclierror import (
     RequiredArgumentMissingError,
 )
 
+from ._artifacts import expand_artifacts_argument
 from ._constants import (
+    BLOB_NAME_MAX_LENGTH,
     EXPORT,
     EXPORT_OPTIONS,
     IMPORT,
@@ -52,6 +54,8 @@ OPT_OPTIONS = "--options/-z"
 OPT_ARTIFACTS = "--artifacts/-a"
 OPT_BLOB = "--storage-blob/-b"
 OPT_TOP = "--top"
+OPT_BATCH = "--batch"
+OPT_TRIGGER = "--source-trigger-enabled/-e"
 
 _ALNUM = re.compile(r"^[A-Za-z0-9]+$")
 _ALNUM_UNDERSCORE = re.compile(r"^[A-Za-z0-9_]+$")
@@ -80,7 +84,6 @@ _ARTIFACT = re.compile(
     r"(?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9._-]{0,127})|@(?P<digest>sha256:[a-f0-9]{64}))?$")
 _ARTIFACT_FORM = "repo:tag or repo@sha256:<64 lowercase hex digits>"
 
-_BLOB_NAME_MAX_LENGTH = 1024
 _BLOB_MAX_SEGMENTS = 254
 
 
@@ -307,10 +310,18 @@ def validate_assign_identity(namespace):
 
 
 def _validate_options(namespace, allowed, kind):
+    """Canonical spelling, no duplicates. `--options ""` (update) clears them: options becomes []."""
     options = getattr(namespace, "options", None)
     if not options:
         namespace.options = None
         return
+    if all(str(option).strip() == "" for option in options):
+        namespace.options = []
+        return
+    if any(str(option).strip() == "" for option in options):
+        raise InvalidArgumentValueError(
+            '{} "" clears the options and cannot be combined with other values.'.format(OPT_OPTIONS),
+            recommendation='Give the options to keep (they replace the current ones), or only "" to clear them.')
     canonical = []
     for option in options:
         match = next((a for a in allowed if a.lower() == str(option).lower()), None)
@@ -363,7 +374,8 @@ def parse_artifact(value):
 
 
 def validate_artifacts(namespace):
-    """Syntax, the per-run limit, duplicates; a bare `repo` is accepted and its `:latest` stated."""
+    """Syntax and duplicates; a bare `repo` is accepted and its `:latest` stated. (The per-run limit:
+    `validate_artifact_count`.)"""
     artifacts = getattr(namespace, "artifacts", None)
     if artifacts is None:
         return
@@ -386,11 +398,6 @@ def validate_artifacts(namespace):
         seen[key] = artifact
         if not tag and not digest:
             bare.append(artifact)
-    if len(artifacts) > MAX_ARTIFACTS_PER_RUN:
-        raise InvalidArgumentValueError(
-            "{} lists {} artifacts: a pipeline run transfers at most {}.".format(
-                OPT_ARTIFACTS, len(artifacts), MAX_ARTIFACTS_PER_RUN),
-            recommendation="Split the artifacts over several pipeline runs.")
     if bare:
         many = len(bare) > 1
         logger.warning("Artifact%s %s ha%s no tag or digest: %s %s (sent as typed; the service reads a bare "
@@ -398,6 +405,24 @@ def validate_artifacts(namespace):
                        ", ".join("'{}'".format(a) for a in bare), "ve" if many else "s",
                        "they mean" if many else "it means",
                        ", ".join("'{}:latest'".format(a) for a in bare))
+
+
+def validate_artifact_count(namespace):
+    """At most MAX_ARTIFACTS_PER_RUN artifacts per run, unless --batch splits them over several
+    runs; --batch needs an export run."""
+    artifacts = getattr(namespace, "artifacts", None) or []
+    batch = getattr(namespace, "batch", False)
+    if batch and getattr(namespace, "pipeline_type", None) == IMPORT:
+        raise MutuallyExclusiveArgumentError(
+            "{} applies to export runs: an import run imports one blob.".format(OPT_BATCH),
+            recommendation="Remove --batch, or use --pipeline-type export with --artifacts.")
+    if len(artifacts) > MAX_ARTIFACTS_PER_RUN and not batch:
+        runs = -(-len(artifacts) // MAX_ARTIFACTS_PER_RUN)
+        raise InvalidArgumentValueError(
+            "{} lists {} artifacts: a pipeline run transfers at most {}.".format(
+                OPT_ARTIFACTS, len(artifacts), MAX_ARTIFACTS_PER_RUN),
+            recommendation="Add --batch to create {} runs of at most {} artifacts each (one blob each) and "
+                           "wait for all of them, or split the list yourself.".format(runs, MAX_ARTIFACTS_PER_RUN))
 
 
 def validate_artifacts_for_pipeline_type(namespace):
@@ -422,8 +447,8 @@ def validate_storage_blob(namespace):
     reason = None
     if not blob:
         reason = "it is empty"
-    elif len(blob) > _BLOB_NAME_MAX_LENGTH:
-        reason = "it is longer than {} characters".format(_BLOB_NAME_MAX_LENGTH)
+    elif len(blob) > BLOB_NAME_MAX_LENGTH:
+        reason = "it is longer than {} characters".format(BLOB_NAME_MAX_LENGTH)
     elif any(ord(ch) < 0x20 or ord(ch) == 0x7f for ch in blob):
         reason = "it contains a control character"
     elif any(ch in blob for ch in "\\?#"):
@@ -488,9 +513,31 @@ def validate_registry_scope(namespace):
     _run(namespace, validate_registry_name)
 
 
+def validate_pipeline_update_changes(namespace):
+    """update: at least one change, so that no request is made for nothing."""
+    changes = [getattr(namespace, dest, None) for dest in ("options", "secret_uri", "source_trigger_enabled")]
+    if all(change is None for change in changes):
+        trigger = ", {}".format(OPT_TRIGGER) if hasattr(namespace, "source_trigger_enabled") else ""
+        raise RequiredArgumentMissingError(
+            "Nothing to update: give {}{} or {}.".format(OPT_OPTIONS, trigger, OPT_SECRET_URI),
+            recommendation='For example --options OverwriteBlobs to replace the options, or --options "" to '
+                           "clear them.")
+
+
+def validate_export_pipeline_update(namespace):
+    _run(namespace, validate_registry_name, validate_export_pipeline_name, validate_pipeline_update_changes,
+         validate_secret_uri, validate_export_options)
+
+
+def validate_import_pipeline_update(namespace):
+    _run(namespace, validate_registry_name, validate_import_pipeline_name, validate_pipeline_update_changes,
+         validate_secret_uri, validate_import_options)
+
+
 def validate_pipeline_run_create(namespace):
     _run(namespace, validate_registry_name, validate_pipeline_run_name, validate_pipeline_name,
-         validate_pipeline_type, validate_storage_blob, validate_artifacts, validate_artifacts_for_pipeline_type)
+         validate_pipeline_type, validate_storage_blob, expand_artifacts_argument, validate_artifacts,
+         validate_artifact_count, validate_artifacts_for_pipeline_type)
 
 
 def validate_pipeline_run_lookup(namespace):
@@ -498,4 +545,4 @@ def validate_pipeline_run_lookup(namespace):
 
 
 def validate_pipeline_run_list(namespace):
-    _run(namespace, validate_registry_name, validate_top)
+    _run(namespace, validate_registry_name, validate_pipeline_name, validate_top)

@@ -11,12 +11,19 @@ from azure.cli.core.commands import CliCommandType
 
 from ._client_factory import cf_export_pipelines, cf_import_pipelines, cf_pipeline_runs
 from ._errors import transfer_exception_handler
-from ._format import export_pipeline_output_format, import_pipeline_output_format, pipeline_run_output_format
+from ._format import (
+    export_pipeline_output_format,
+    import_pipeline_output_format,
+    pipeline_run_create_output_format,
+    pipeline_run_output_format,
+)
 from ._validators import (
     validate_export_pipeline_create,
     validate_export_pipeline_lookup,
+    validate_export_pipeline_update,
     validate_import_pipeline_create,
     validate_import_pipeline_lookup,
+    validate_import_pipeline_update,
     validate_pipeline_run_create,
     validate_pipeline_run_list,
     validate_pipeline_run_lookup,
@@ -42,6 +49,8 @@ def load_command_table(self, _):
                             table_transformer=export_pipeline_output_format) as g:
         g.custom_command("create", "acr_export_pipeline_create", supports_no_wait=True,
                          validator=validate_export_pipeline_create)
+        g.custom_command("update", "acr_export_pipeline_update", supports_no_wait=True,
+                         validator=validate_export_pipeline_update)
         g.custom_show_command("show", "acr_export_pipeline_show", validator=validate_export_pipeline_lookup)
         g.custom_command("list", "acr_export_pipeline_list", validator=validate_registry_scope)
         g.custom_command("delete", "acr_export_pipeline_delete", supports_no_wait=True,
@@ -52,6 +61,8 @@ def load_command_table(self, _):
                             table_transformer=import_pipeline_output_format) as g:
         g.custom_command("create", "acr_import_pipeline_create", supports_no_wait=True,
                          validator=validate_import_pipeline_create)
+        g.custom_command("update", "acr_import_pipeline_update", supports_no_wait=True,
+                         validator=validate_import_pipeline_update)
         g.custom_show_command("show", "acr_import_pipeline_show", validator=validate_import_pipeline_lookup)
         g.custom_command("list", "acr_import_pipeline_list", validator=validate_registry_scope)
         g.custom_command("delete", "acr_import_pipeline_delete", supports_no_wait=True,
@@ -61,7 +72,7 @@ def load_command_table(self, _):
     with self.command_group("acr pipeline-run", custom_command_type=pipeline_run,
                             table_transformer=pipeline_run_output_format) as g:
         g.custom_command("create", "acr_pipeline_run_create", supports_no_wait=True,
-                         validator=validate_pipeline_run_create)
+                         validator=validate_pipeline_run_create, table_transformer=pipeline_run_create_output_format)
         g.custom_show_command("show", "acr_pipeline_run_show", validator=validate_pipeline_run_lookup)
         g.custom_command("list", "acr_pipeline_run_list", validator=validate_pipeline_run_list)
         g.custom_command("delete", "acr_pipeline_run_delete", supports_no_wait=True,

@@ -4,7 +4,8 @@
 # --------------------------------------------------------------------------------------------
 """`az acr export-pipeline`: command functions over the shared pipeline code (_pipeline_common).
 
-Inputs arrive normalised by _validators.py; each function makes one client call.
+Inputs arrive normalised by _validators.py; each function makes one client call, except update
+(GET, then PUT: the API has no PATCH).
 """
 # Command functions take `cmd` (and the client) by az convention even when unused.
 # pylint: disable=unused-argument
@@ -15,6 +16,7 @@ from ._pipeline_common import (
     delete_pipeline,
     list_pipelines,
     show_pipeline,
+    update_pipeline,
 )
 
 
@@ -33,6 +35,13 @@ def acr_export_pipeline_create(cmd, client, resource_group_name, registry_name, 
                                       assign_identity=assign_identity, options=options)
     return create_pipeline(cmd, client, EXPORT_KIND, resource_group_name, registry_name, export_pipeline_name,
                            body, no_wait=no_wait)
+
+
+def acr_export_pipeline_update(cmd, client, resource_group_name, registry_name, export_pipeline_name, options=None,
+                               secret_uri=None, no_wait=False):
+    """Change the options or the SAS token secret: one GET, then one PUT of the whole pipeline."""
+    return update_pipeline(cmd, client, EXPORT_KIND, resource_group_name, registry_name, export_pipeline_name,
+                           options=options, secret_uri=secret_uri, no_wait=no_wait)
 
 
 def acr_export_pipeline_show(cmd, client, resource_group_name, registry_name, export_pipeline_name):

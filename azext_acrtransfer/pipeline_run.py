@@ -4,8 +4,9 @@
 # --------------------------------------------------------------------------------------------
 """`az acr pipeline-run`: create, show, list, delete and clean.
 
-Inputs arrive normalised by _validators.py. Each command makes one request (list follows nextLink);
-`clean` lists once, then deletes each failed run.
+Inputs arrive normalised by _validators.py. Each command makes one request (list follows nextLink),
+except `create`, which follows the run it created (one GET per poll interval, see _run_wait.py),
+and `clean`, which lists once, then deletes each failed run.
 """
 # Command functions take `cmd` (and the client) by az convention even when unused.
 # pylint: disable=unused-argument
@@ -59,32 +60,55 @@ def _utc_now_text():
 # Commands
 # ---------------------------------------------------------------------------------------------
 def acr_pipeline_run_create(cmd, client, resource_group_name, registry_name, pipeline_run_name, pipeline_name,
-                            pipeline_type, storage_blob, artifacts=None, force_redeploy=False, no_wait=False):
-    """One PUT (polling only when the service answers asynchronously).
+                            pipeline_type, storage_blob, artifacts=None, force_redeploy=False, batch=False,
+                            no_wait=False):
+    """One PUT, then one GET of the run per poll interval until it ends, with progress on stderr
+    (none with --no-wait). The interval is the service's Retry-After, else 5 s (_run_wait.PollPace).
+    The outcome is the exit code: a failed run raises, a partial one exits PARTIAL_EXIT_CODE after
+    the run is printed.
 
-    A rejection because the pipeline does not exist is reported as that pipeline not being found.
+    With --batch: one PUT per batch of 50 artifacts and the same following per run, at most
+    BATCH_MAX_WORKERS runs at a time; the summary is printed, then the exit code says how they ended.
+    A rejection because the pipeline does not exist names that pipeline.
     """
-    from azure.core.exceptions import HttpResponseError
     from azure.cli.core.commands.client_factory import get_subscription_id
-    from azure.cli.core.util import sdk_no_wait
-    from ._errors import is_pipeline_not_found, pipeline_not_found_error
+    from ._run_wait import PollPace, check_run_outcome, wait_for_run
 
     pipeline_id = pipeline_resource_id(get_subscription_id(cmd.cli_ctx), resource_group_name, registry_name,
                                        pipeline_type, pipeline_name)
-    body = build_pipeline_run_body(pipeline_id, pipeline_type, storage_blob, artifacts=artifacts,
-                                   force_update_tag=_utc_now_text() if force_redeploy else None)
-    try:
-        poller = sdk_no_wait(no_wait, client.begin_create, resource_group_name, registry_name, pipeline_run_name,
-                             body)
-        if no_wait:
-            return poller
-        from azure.cli.core.commands import LongRunningOperation
-        return LongRunningOperation(cmd.cli_ctx)(poller)
-    except HttpResponseError as ex:
-        if is_pipeline_not_found(ex, pipeline_name):
-            raise pipeline_not_found_error(ex, pipeline_type, pipeline_name, registry_name,
-                                           resource_group_name) from ex
-        raise
+    force_update_tag = _utc_now_text() if force_redeploy else None
+    pace = PollPace()
+
+    def create(run_name, blob, items):
+        """The PUT, answered at once (polling=False: the run resource is followed instead of the LRO)."""
+        from azure.core.exceptions import HttpResponseError
+        from ._errors import is_pipeline_not_found, pipeline_not_found_error
+        body = build_pipeline_run_body(pipeline_id, pipeline_type, blob, artifacts=items,
+                                       force_update_tag=force_update_tag)
+        try:
+            return client.begin_create(resource_group_name, registry_name, run_name, body, polling=False,
+                                       raw_response_hook=pace.observe).result()
+        except HttpResponseError as ex:
+            if is_pipeline_not_found(ex, pipeline_name):
+                raise pipeline_not_found_error(ex, pipeline_type, pipeline_name, registry_name,
+                                               resource_group_name) from ex
+            raise
+
+    def get(run_name):
+        return client.get(resource_group_name, registry_name, run_name, raw_response_hook=pace.observe)
+
+    if batch:
+        from ._batches import check_batch_outcome, plan_batches, run_batches
+        summary = run_batches(cmd.cli_ctx, plan_batches(pipeline_run_name, storage_blob, artifacts),
+                              lambda b: create(b.run_name, b.storage_blob, b.artifacts),
+                              lambda b: get(b.run_name), wait=not no_wait, interval=pace)
+        return check_batch_outcome(cmd.cli_ctx, summary)
+
+    run = create(pipeline_run_name, storage_blob, artifacts)
+    if no_wait:
+        return run
+    run = wait_for_run(cmd.cli_ctx, lambda: get(pipeline_run_name), pipeline_run_name, initial=run, interval=pace)
+    return check_run_outcome(cmd.cli_ctx, run, resource_group_name, registry_name)
 
 
 def acr_pipeline_run_show(cmd, client, resource_group_name, registry_name, pipeline_run_name):
@@ -92,13 +116,15 @@ def acr_pipeline_run_show(cmd, client, resource_group_name, registry_name, pipel
     return client.get(resource_group_name, registry_name, pipeline_run_name)
 
 
-def acr_pipeline_run_list(cmd, client, resource_group_name, registry_name, top=None):
-    """One GET per page (nextLink). With --top, the N most recent runs by start time."""
+def acr_pipeline_run_list(cmd, client, resource_group_name, registry_name, top=None, pipeline_name=None,
+                          status=None):
+    """One GET per page (nextLink). --pipeline and --status filter (in the client: the API has no
+    filter), then --top keeps the N most recent by start time."""
     runs = client.list(resource_group_name, registry_name)
-    if top is None:
+    if top is None and pipeline_name is None and status is None:
         return runs
-    from azure.cli.core.util import todict
-    return most_recent_runs([todict(run) for run in runs], top)
+    from ._run_filters import select_runs
+    return select_runs(runs, pipeline=pipeline_name, status=status, top=top)
 
 
 def acr_pipeline_run_delete(cmd, client, resource_group_name, registry_name, pipeline_run_name,
@@ -113,10 +139,9 @@ def acr_pipeline_run_clean(cmd, client, resource_group_name, registry_name, dry_
     at most CLEAN_MAX_WORKERS at a time. One failed delete does not stop the others; the command
     reports how many were deleted and fails (non-zero exit) naming every run it could not delete.
     """
-    from azure.cli.core.util import todict
+    from ._run_filters import select_runs
 
-    failed = [run for run in (todict(r) for r in client.list(resource_group_name, registry_name))
-              if is_failed_run(run)]
+    failed = select_runs(client.list(resource_group_name, registry_name), status="Failed")
     names = [run.get("name") for run in failed]
     if dry_run:
         logger.warning("Dry run: %d failed pipeline run(s) in registry '%s' would be deleted%s. "
@@ -154,27 +179,6 @@ def _stdin_is_terminal():
         return bool(sys.stdin) and sys.stdin.isatty()
     except (AttributeError, ValueError):
         return False
-
-
-def is_failed_run(run):
-    """A run dict (todict shape) failed when its response status or its provisioning state says so."""
-    response = run.get("response") if isinstance(run, dict) else None
-    status = response.get("status") if isinstance(response, dict) else None
-    return str(status).lower() == "failed" or str(run.get("provisioningState")).lower() == "failed"
-
-
-def most_recent_runs(runs, top):
-    """The `top` most recent runs by response.startTime; runs without a start time come last,
-    in service order."""
-    from ._format import parse_iso_datetime
-
-    def _key(indexed):
-        index, run = indexed
-        response = run.get("response") if isinstance(run, dict) else None
-        started = parse_iso_datetime(response.get("startTime")) if isinstance(response, dict) else None
-        return (started is None, -started.timestamp() if started else 0.0, index)
-
-    return [run for _, run in sorted(enumerate(runs), key=_key)[:top]]
 
 
 def delete_runs(client, resource_group_name, registry_name, names):

@@ -38,7 +38,7 @@ def clear_faults(ctx):
 
 
 def request_counts(ctx):
-    counts = dict(ctx.service.request_counts)
+    counts = ctx.service.request_counts.snapshot()
     return arm.json_response(200, {"total": sum(counts.values()), "operations": counts})
 
 

@@ -63,7 +63,7 @@ async def handle(service, request):
         ctx.route, ctx.params = route, found
     admin = route is not None and route.kind == routes.ADMIN
     if not admin:
-        service.request_counts[ctx.operation_id] += 1
+        service.request_counts.count(ctx.operation_id)
     fault = None
     try:
         # 2. Fault injection (tests): 429/500/503, a dropped connection, or a slow answer.

@@ -99,7 +99,7 @@ class RouteTable:
             match = route.regex.match(path)
             if not match:
                 continue
-            if route.method == method or (method == "HEAD" and route.method == "GET" and route.kind == ADMIN):
+            if route.method == method:
                 return route, match.groupdict()
             allowed.append(route.method)
         return None, allowed

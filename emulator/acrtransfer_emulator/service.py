@@ -1,6 +1,7 @@
 """The service object every layer and handler reaches through ``ctx.service``."""
 import collections
 import os
+import threading
 
 from . import certs
 from .auth import TokenAuthority, identity_header
@@ -12,6 +13,26 @@ from .store import Store
 from .transfer import load_dataplane
 
 
+class RequestCounter:
+    """Requests per operationId. Counted on the event loop, read by admin handlers in worker threads."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._counts = collections.Counter()
+
+    def count(self, operation_id):
+        with self._lock:
+            self._counts[operation_id] += 1
+
+    def snapshot(self):
+        with self._lock:
+            return dict(self._counts)
+
+    def clear(self):
+        with self._lock:
+            self._counts.clear()
+
+
 class Service:
     def __init__(self, home, config, state_path=None):
         os.makedirs(home, exist_ok=True)
@@ -21,7 +42,7 @@ class Service:
         self.tokens = TokenAuthority(home, config["tenant_id"], config["subscription_id"], config["token_lifetime"])
         self.identity_header = identity_header(home)
         self.faults = FaultInjector(config["faults"])
-        self.request_counts = collections.Counter()
+        self.request_counts = RequestCounter()
         self.latency = float(config["latency"])
         self._seed_resource_groups()
         self.dataplane = load_dataplane(self)

@@ -6,6 +6,7 @@ Azurite is not installed (``ACRT_REGISTRY_BIN``, ``ACRT_AZURITE_BIN``).
 
 import datetime
 import ipaddress
+import shutil
 import sys
 import uuid
 from pathlib import Path
@@ -125,6 +126,8 @@ def azurite(azurite_bin, tmp_path_factory, pki):
     accounts = {TARGET_ACCOUNT: processes.new_account_key()}
     with _start_azurite(tmp_path_factory, pki, "azurite", accounts) as handle:
         yield handle
+    # Azurite frees deleted blobs' extents lazily; pytest keeps the tmp folders of recent runs.
+    shutil.rmtree(handle.location, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -132,6 +135,7 @@ def other_azurite(azurite_bin, tmp_path_factory, pki):
     """A second storage account, as on the other side of an air gap."""
     with _start_azurite(tmp_path_factory, pki, "azurite-target") as handle:
         yield handle
+    shutil.rmtree(handle.location, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -2,11 +2,14 @@
 -> registry while this process's resident set grows by less than 100 MB."""
 
 import os
+import shutil
 import threading
 import time
 
 import pytest
 
+from acrtransfer_emulator.dataplane import processes
+from acrtransfer_emulator.dataplane.oci import RegistryClient
 from acrtransfer_emulator.dataplane.samples import push_big_image
 from acrtransfer_emulator.dataplane.transfer import (ExportOptions, ImportOptions, export_artifacts,
                                                      import_artifacts)
@@ -47,24 +50,33 @@ class PeakSampler(threading.Thread):
         self.peak = max(self.peak, _rss())
 
 
-def test_big_layer_streams_with_bounded_memory(source_client, target_client, containers):
+def test_big_layer_streams_with_bounded_memory(registry_bin, tmp_path, containers):
+    # Own registries, removed at the end: pytest keeps tmp folders of the last runs.
     size = LAYER_MB * 1024 * 1024
-    manifest_digest, layer_digest = push_big_image(source_client, "big/image", "v1", size)
     container = containers.new("token")
-
-    baseline = _rss()
-    sampler = PeakSampler()
-    sampler.start()
-    try:
-        exported = export_artifacts(source_client, ["big/image:v1"], container.blob("big.tar"),
-                                    ExportOptions())
-        assert exported.blob.size > size
-        imported = import_artifacts(container.blob("big.tar"), target_client, ImportOptions())
-    finally:
-        sampler.finish()
-    growth = sampler.peak - baseline
-    assert imported.imported_artifacts == ["big/image:v1"]
-    assert target_client.get_tag_digest("big/image", "v1") == manifest_digest
-    assert target_client.blob_exists("big/image", layer_digest) == size
-    assert growth < MAX_GROWTH, "RSS grew by %.1f MB moving a %d MB layer" % (growth / 2**20,
-                                                                              LAYER_MB)
+    with processes.start_registry(tmp_path / "big-source") as source, \
+            processes.start_registry(tmp_path / "big-target") as target, \
+            RegistryClient(source.url) as source_client, RegistryClient(target.url) as target_client:
+        try:
+            manifest_digest, layer_digest = push_big_image(source_client, "big/image", "v1", size)
+            baseline = _rss()
+            sampler = PeakSampler()
+            sampler.start()
+            try:
+                exported = export_artifacts(source_client, ["big/image:v1"],
+                                            container.blob("big.tar"), ExportOptions())
+                assert exported.blob.size > size
+                imported = import_artifacts(container.blob("big.tar"), target_client,
+                                            ImportOptions())
+            finally:
+                sampler.finish()
+            growth = sampler.peak - baseline
+            assert imported.imported_artifacts == ["big/image:v1"]
+            assert target_client.get_tag_digest("big/image", "v1") == manifest_digest
+            assert target_client.blob_exists("big/image", layer_digest) == size
+            assert growth < MAX_GROWTH, "RSS grew by %.1f MB moving a %d MB layer" % (
+                growth / 2**20, LAYER_MB)
+        finally:
+            container.delete("big.tar", missing_ok=True)
+    shutil.rmtree(source.root_dir, ignore_errors=True)
+    shutil.rmtree(target.root_dir, ignore_errors=True)

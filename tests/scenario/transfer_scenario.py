@@ -69,3 +69,11 @@ class TransferScenarioTest(ScenarioTest):
             "basic_registry": BASIC_REGISTRY,
             "sub": "00000000-0000-0000-0000-000000000000",
         })
+
+    def refuse(self, command):
+        """Run a command that must fail before any request: in our validators (exit 1) or in az's
+        argument parser for a value outside fixed choices (exit 2, which the testsdk lets through)."""
+        try:
+            self.cmd(command, expect_failure=True)
+        except SystemExit as ex:
+            self.assertEqual(ex.code, 2, command)

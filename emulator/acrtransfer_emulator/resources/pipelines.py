@@ -24,6 +24,7 @@ class PipelineKind:
 EXPORT = PipelineKind("exportPipelines", "target", has_trigger=False)
 IMPORT = PipelineKind("importPipelines", "source", has_trigger=True)
 KINDS = {EXPORT.collection.lower(): EXPORT, IMPORT.collection.lower(): IMPORT}
+CONTAINER_DEFAULT = "AzureStorageBlobContainer"
 
 
 def require_premium_registry(ctx):
@@ -63,9 +64,6 @@ def _storage(kind, properties):
         storage["keyVaultUri"] = validation.uri(key_vault_uri, prefix + ".keyVaultUri", schemes=("https",))
     storage["storageAccessMode"] = mode
     return storage
-
-
-CONTAINER_DEFAULT = "AzureStorageBlobContainer"
 
 
 def _trigger(properties):

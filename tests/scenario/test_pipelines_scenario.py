@@ -125,23 +125,23 @@ class _PipelineScenarios:
     def test_invalid_input_sends_nothing(self):
         # Each of these fails in validation, before any request: the cassette stays empty.
         self.kwargs["wrong_option"] = self.wrong_option
-        good = "-m ManagedIdentity -c https://a.blob.core.windows.net/c"
+        good = "-m ManagedIdentity -c https://account1.blob.core.windows.net/container1"
         for args in [
             "-n ab " + good,                                                     # name too short
             "-n bad_name1 " + good,                                              # '_' in a new name
             "-n goodname1 -m ManagedIdentity -c http://a.blob.core.windows.net/c",
-            "-n goodname1 -m ManagedIdentity -c https://a.blob.core.windows.net",
-            "-n goodname1 -m ManagedIdentity -c https://a.blob.core.windows.net/c?sv=2024-01-01&sig=abc",
-            "-n goodname1 -m SasToken -c https://a.blob.core.windows.net/c",
-            "-n goodname1 " + good + " -s https://v.vault.azure.net/secrets/s",
-            "-n goodname1 -m SasToken -c https://a.blob.core.windows.net/c -s https://v.vault.azure.net/keys/k",
-            "-n goodname1 -m Bogus -c https://a.blob.core.windows.net/c",
-            "-n goodname1 -c https://a.blob.core.windows.net/c",
+            "-n goodname1 -m ManagedIdentity -c https://account1.blob.core.windows.net",
+            "-n goodname1 -m ManagedIdentity -c https://account1.blob.core.windows.net/container1?sv=2024-01-01&sig=abc",
+            "-n goodname1 -m SasToken -c https://account1.blob.core.windows.net/container1",
+            "-n goodname1 " + good + " -s https://vault1.vault.azure.net/secrets/s",
+            "-n goodname1 -m SasToken -c https://account1.blob.core.windows.net/container1 -s https://vault1.vault.azure.net/keys/k",
+            "-n goodname1 -m Bogus -c https://account1.blob.core.windows.net/container1",
+            "-n goodname1 -c https://account1.blob.core.windows.net/container1",
             "-n goodname1 " + good + " -i notanid",
             "-n goodname1 " + good + " -z {wrong_option}",
         ]:
-            self.cmd("{group} create -g {rg} -r {registry} " + args, expect_failure=True)
-        self.cmd("{group} show -g {rg} -r r -n goodname1", expect_failure=True)
+            self.refuse("{group} create -g {rg} -r {registry} " + args)
+        self.refuse("{group} show -g {rg} -r r -n goodname1")
         self.assertEqual(len(self.cassette.requests), 0)
 
 
