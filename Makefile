@@ -10,7 +10,7 @@ AZURITE := node_modules/.bin/azurite-blob
 
 .PHONY: setup venv tools test test-unit test-scenario test-emulator test-live record demo bench wheel clean
 
-setup: venv tools azext_acrtransfer.egg-info
+setup: venv tools acrtransfer.egg-info
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements-dev.txt emulator/setup.py
@@ -21,7 +21,7 @@ $(VENV)/.installed: requirements-dev.txt emulator/setup.py
 	touch $@
 
 # The dev-extension metadata az needs to load the extension from this checkout (tests/conftest.py).
-azext_acrtransfer.egg-info: setup.py $(VENV)/.installed
+acrtransfer.egg-info: setup.py $(VENV)/.installed
 	$(PY) setup.py -q egg_info >/dev/null
 	touch $@
 

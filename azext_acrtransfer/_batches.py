@@ -258,9 +258,13 @@ def check_batch_outcome(cli_ctx, summary):
     from ._run_wait import defer_exit_code
     code, failed, partial = batch_summary_outcome(summary)
     if failed:
+        # Runs that failed alike (the usual case: same pipeline, same cause) are named together.
+        alike = OrderedDict()
+        for e in failed:
+            alike.setdefault((e["status"], e.get("errorMessage")), []).append(e["name"])
         logger.error("%d of %d pipeline runs did not succeed: %s", len(failed), len(summary), "; ".join(
-            "{} {}{}".format(e["name"], e["status"], " ({})".format(e["errorMessage"]) if e.get("errorMessage")
-                             else "") for e in failed))
+            "{} {}{}".format(", ".join(names), status, " ({})".format(message) if message else "")
+            for (status, message), names in alike.items()))
     if partial:
         logger.warning("%d of %d pipeline runs skipped artifacts: %s", len(partial), len(summary), "; ".join(
             "{} ({})".format(e["name"], ", ".join(e["skippedArtifacts"]) or e.get("errorMessage") or "")

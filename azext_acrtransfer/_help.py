@@ -48,6 +48,24 @@ examples:
         --storage-container-uri https://mystorageaccount.blob.core.windows.net/transfer
 """
 
+helps["acr export-pipeline update"] = """
+type: command
+short-summary: Change the options or the SAS token secret of an export pipeline.
+long-summary: >
+    The service has no partial update: the command reads the pipeline and writes it back whole with the
+    changes (two requests). --options replaces the current options; --options "" clears them.
+    --secret-uri points a SasToken pipeline at a new Key Vault secret (or secret version), for example after
+    rotating the SAS token; it is refused for a ManagedIdentity pipeline. After a new --secret-uri the command
+    prints the permission the pipeline's identity needs on it.
+examples:
+  - name: Replace the options of an export pipeline.
+    text: az acr export-pipeline update -g MyResourceGroup -r myregistry -n myexportpipeline --options OverwriteBlobs ContinueOnErrors
+  - name: Clear the options of an export pipeline.
+    text: az acr export-pipeline update -g MyResourceGroup -r myregistry -n myexportpipeline --options ""
+  - name: Point a SasToken export pipeline at a rotated SAS token secret.
+    text: az acr export-pipeline update -g MyResourceGroup -r myregistry -n myexportpipeline --secret-uri https://mykeyvault.vault.azure.net/secrets/acrexportsas2
+"""
+
 helps["acr export-pipeline show"] = """
 type: command
 short-summary: Show an export pipeline.
@@ -132,6 +150,28 @@ examples:
         --storage-container-uri https://mystorageaccount.blob.core.windows.net/transfer
 """
 
+helps["acr import-pipeline update"] = """
+type: command
+short-summary: Change the options, the source trigger or the SAS token secret of an import pipeline.
+long-summary: >
+    The service has no partial update: the command reads the pipeline and writes it back whole with the
+    changes (two requests). --options replaces the current options; --options "" clears them.
+    --source-trigger-enabled turns automatic imports of new blobs on or off.
+    --secret-uri points a SasToken pipeline at a new Key Vault secret (or secret version), for example after
+    rotating the SAS token; it is refused for a ManagedIdentity pipeline. After a new --secret-uri, or after
+    adding DeleteSourceBlobOnSuccess to a ManagedIdentity pipeline, the command prints the permission the
+    pipeline's identity needs.
+examples:
+  - name: Replace the options of an import pipeline.
+    text: az acr import-pipeline update -g MyResourceGroup -r myregistry -n myimportpipeline --options OverwriteTags DeleteSourceBlobOnSuccess
+  - name: Clear the options of an import pipeline.
+    text: az acr import-pipeline update -g MyResourceGroup -r myregistry -n myimportpipeline --options ""
+  - name: Turn the source trigger off (import only by 'az acr pipeline-run create').
+    text: az acr import-pipeline update -g MyResourceGroup -r myregistry -n myimportpipeline --source-trigger-enabled false
+  - name: Point a SasToken import pipeline at a rotated SAS token secret.
+    text: az acr import-pipeline update -g MyResourceGroup -r myregistry -n myimportpipeline --secret-uri https://mykeyvault.vault.azure.net/secrets/acrimportsas2
+"""
+
 helps["acr import-pipeline show"] = """
 type: command
 short-summary: Show an import pipeline.
@@ -185,8 +225,18 @@ long-summary: >
     pipeline's storage container. An import run (--pipeline-type import) imports every artifact in the blob
     --storage-blob of the import pipeline's storage container; it takes no --artifacts.
     Limits: at most 50 artifacts per run, layers up to 8 GB.
-    Artifacts are repo:tag or repo@sha256:<digest>; a bare repo means repo:latest. Creating a run again with the
-    same name and properties does nothing; --force-redeploy runs it again.
+    Artifacts are repo:tag or repo@sha256:<digest>; a bare repo means repo:latest. --artifacts @<file> reads them
+    from a file, @- from standard input. More than 50 artifacts need --batch: one run per 50, named
+    <name>1of<n>, <name>2of<n>..., writing blobs <blob>-1of<n>.<ext>..., at most 4 at a time; the command then
+    prints one summary of all runs. Creating a run again with the same name and properties does nothing;
+    --force-redeploy runs it again.
+    The command waits until the run ends, showing its status, progress and elapsed time on stderr (not with
+    --only-show-errors or -o none, nor when stderr is not a terminal); it reads the run as often as the service's
+    Retry-After asks, else every 5 seconds. With --no-wait it returns once the run is created. Ctrl+C stops
+    waiting, not the run.
+    Exit codes: 0 the run succeeded; 1 it failed (the run name and the service's pipelineRunErrorMessage on
+    stderr) or any other error; 2 a usage error; 3 not found; 4 it succeeded partially (ContinueOnErrors skipped
+    artifacts, named on stderr; the run or summary is still printed).
 examples:
   - name: Export two artifacts to a blob.
     text: >
@@ -202,6 +252,19 @@ examples:
         az acr pipeline-run create -g MyResourceGroup -r myregistry -n myexportrun
         --pipeline myexportpipeline --pipeline-type export --storage-blob myblob
         --artifacts hello-world:latest --force-redeploy
+  - name: Export the artifacts listed in a file (one or more per line, blank lines and # comments allowed).
+    text: >
+        az acr pipeline-run create -g MyResourceGroup -r myregistry -n myexportrun
+        --pipeline myexportpipeline --pipeline-type export --storage-blob myblob --artifacts @artifacts.txt
+  - name: Export the artifacts read from standard input.
+    text: >
+        cat list.txt | az acr pipeline-run create -g MyResourceGroup -r myregistry -n myexportrun
+        --pipeline myexportpipeline --pipeline-type export --storage-blob myblob --artifacts @-
+  - name: Export more than 50 artifacts as several runs and print a summary table.
+    text: >
+        az acr pipeline-run create -g MyResourceGroup -r myregistry -n myexportrun
+        --pipeline myexportpipeline --pipeline-type export --storage-blob myblob.tar
+        --artifacts @big-list.txt --batch -o table
 """
 
 helps["acr pipeline-run show"] = """
@@ -222,6 +285,8 @@ examples:
     text: az acr pipeline-run list -g MyResourceGroup -r myregistry -o table
   - name: List the 10 most recent runs by start time.
     text: az acr pipeline-run list -g MyResourceGroup -r myregistry --top 10 -o table
+  - name: List the 5 most recent failed runs of one pipeline.
+    text: az acr pipeline-run list -g MyResourceGroup -r myregistry --pipeline myexportpipeline --status Failed --top 5 -o table
 """
 
 helps["acr pipeline-run delete"] = """

@@ -3,7 +3,9 @@
 Scenario tests replay cassettes with no service and no login (AZURE_TEST_RUN_LIVE unset), or record
 them against the local service (`make record` sets AZURE_TEST_RUN_LIVE and the service's az environment).
 """
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 
@@ -12,11 +14,17 @@ _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # These must be set before azure.cli.core is imported: it reads them at import time.
 # The extension is loaded as a dev extension from this checkout (needs `setup.py egg_info`, which
 # `make` runs), so tests exercise the source, not an installed copy.
-os.environ.setdefault("AZURE_EXTENSION_DEV_SOURCES", _ROOT)
+if "AZURE_EXTENSION_DEV_SOURCES" not in os.environ:
+    # az names a dev extension after its folder: link the checkout as "acrtransfer".
+    _dev = tempfile.mkdtemp(prefix="acrt-dev-ext-")
+    os.symlink(_ROOT, os.path.join(_dev, "acrtransfer"))
+    os.environ["AZURE_EXTENSION_DEV_SOURCES"] = _dev
+    atexit.register(shutil.rmtree, _dev, True)
 os.environ.setdefault("AZURE_CORE_COLLECT_TELEMETRY", "no")
 if not os.environ.get("AZURE_TEST_RUN_LIVE"):
     # Playback must not read or write the user's az profile.
     os.environ["AZURE_CONFIG_DIR"] = tempfile.mkdtemp(prefix="acrt-playback-az-")
+    atexit.register(shutil.rmtree, os.environ["AZURE_CONFIG_DIR"], True)
 
 sys.path.insert(0, os.path.join(_ROOT, "tests"))
 

@@ -76,7 +76,8 @@ class _Run:
             response["status"] = "Succeeded" if succeeded else "Failed"
             if succeeded:
                 response["progress"] = {"percentage": "100"}
-                for field in ("importedArtifacts", "catalogDigest"):
+                # pipelineRunErrorMessage on a success: what ContinueOnErrors skipped.
+                for field in ("importedArtifacts", "catalogDigest", "pipelineRunErrorMessage"):
                     if result and result.get(field) is not None:
                         response[field] = result[field]
             response["finishTime"] = arm.utcnow()

@@ -14,6 +14,7 @@ import requests
 from . import certs
 from .auth import identity_header
 from .server import log_file, pid_file, runtime_file
+from .service import dataplane_environment_file
 
 CLOUD_NAME = "AcrTransferLocal"
 ENV_FILE = "env.sh"
@@ -147,8 +148,9 @@ def stop_pid(pid, timeout=10.0):
 # -- the isolated az ------------------------------------------------------------------------------
 
 def environment(home, url):
-    """The variables an isolated az needs to use this service (what env.sh exports)."""
-    return {
+    """The variables an isolated az needs to use this service (what env.sh exports), plus those of the
+    data plane the running server wrote (its registries' and storage's URLs)."""
+    env = {
         "AZURE_CONFIG_DIR": os.path.join(home, "azure"),
         "REQUESTS_CA_BUNDLE": certs.ca_bundle(home),
         "IDENTITY_ENDPOINT": url + "/msi/token",
@@ -156,6 +158,13 @@ def environment(home, url):
         "ACRT_EMULATOR_URL": url,
         "AZURE_CORE_COLLECT_TELEMETRY": "no",
     }
+    try:
+        with open(dataplane_environment_file(home), encoding="utf-8") as f:
+            extra = json.load(f)
+    except (OSError, ValueError):
+        extra = {}
+    env.update({k: str(v) for k, v in extra.items() if k not in env})
+    return env
 
 
 def write_env_file(home, env):

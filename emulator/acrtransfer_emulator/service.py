@@ -1,5 +1,6 @@
 """The service object every layer and handler reaches through ``ctx.service``."""
 import collections
+import json
 import os
 import threading
 
@@ -11,6 +12,11 @@ from .resources.subscriptions import resource_group_doc
 from .routes import ROUTES, RouteTable
 from .store import Store
 from .transfer import load_dataplane
+
+
+def dataplane_environment_file(home):
+    """HOME/dataplane-env.json: the data plane's env.sh variables (see ``DataPlane.environment``)."""
+    return os.path.join(home, "dataplane-env.json")
 
 
 class RequestCounter:
@@ -67,7 +73,15 @@ class Service:
 
     def start(self):
         self.dataplane.start()
+        self._write_dataplane_environment()
         self.executor.start()
+
+    def _write_dataplane_environment(self):
+        # Rewritten at every start (empty without a data plane), so a stale file never outlives its data plane.
+        path = dataplane_environment_file(self.home)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)   # may hold storage account keys
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(self.dataplane.environment(), f, indent=1, sort_keys=True)
 
     def stop(self):
         self.executor.stop()

@@ -27,7 +27,8 @@ class TransferCancelled(Exception):
 class Transfer:
     """What a data plane does for one registry. ``run`` and ``pipeline`` are the ARM documents (copies);
     ``progress(percent)`` reports 0-100 of the transfer and raises TransferCancelled when the run is gone.
-    Return a dict of response fields to record (``importedArtifacts``, ``catalogDigest``) or None;
+    Return a dict of response fields to record (``importedArtifacts``, ``catalogDigest``, and
+    ``pipelineRunErrorMessage`` for what ContinueOnErrors skipped in a run that succeeded) or None;
     raise TransferError with a user-facing message on failure."""
 
     def export(self, run, pipeline, progress):
@@ -54,6 +55,11 @@ class DataPlane:
     def routes(self):
         """Extra routes (``routes.Route``) served on the same HTTPS port, e.g. a Key Vault secrets endpoint."""
         return []
+
+    def environment(self):
+        """Variables for env.sh once started (e.g. the URLs of its registries and storage); the service
+        writes them to HOME/dataplane-env.json (0600), which the launcher merges into env.sh."""
+        return {}
 
     def start(self):
         """Called once the service is up (before runs are resumed)."""

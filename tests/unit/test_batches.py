@@ -1,4 +1,6 @@
-"""azext_acrtransfer._batches: the 50-artifact rule, planning, bounded concurrent runs, the summary."""
+"""azext_acrtransfer._batches: planning, bounded concurrent runs, the summary and its table.
+
+(The 50-artifact rule itself is tested with the validators.)"""
 import re
 import threading
 import time
@@ -6,9 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 from azure.core.exceptions import HttpResponseError
-from azure.cli.core.azclierror import InvalidArgumentValueError, MutuallyExclusiveArgumentError
 
 from azext_acrtransfer import _batches as b
+from azext_acrtransfer import _format as f
 from azext_acrtransfer._run_wait import PARTIAL_EXIT_CODE
 from azext_acrtransfer.vendored_sdks import PipelineRun
 
@@ -17,31 +19,6 @@ RUN_NAME = re.compile(r"^[A-Za-z0-9]{5,50}$")
 
 def artifacts(n):
     return ["repo{}:v1".format(i) for i in range(n)]
-
-
-# ------------------------------------------------------------------------------------------ the rule
-def test_fifty_artifacts_need_no_batch():
-    b.validate_artifact_count(SimpleNamespace(artifacts=artifacts(50), batch=False, pipeline_type="export"))
-
-
-def test_more_than_fifty_is_refused_naming_the_way_out():
-    with pytest.raises(InvalidArgumentValueError) as info:
-        b.validate_artifact_count(SimpleNamespace(artifacts=artifacts(120), batch=False, pipeline_type="export"))
-    assert str(info.value) == "--artifacts/-a lists 120 artifacts: a pipeline run transfers at most 50."
-    assert "--batch" in info.value.recommendations[0] and "3 runs" in info.value.recommendations[0]
-
-
-def test_batch_lifts_the_limit():
-    b.validate_artifact_count(SimpleNamespace(artifacts=artifacts(120), batch=True, pipeline_type="export"))
-
-
-def test_batch_is_for_export_runs():
-    with pytest.raises(MutuallyExclusiveArgumentError, match="--batch"):
-        b.validate_artifact_count(SimpleNamespace(artifacts=None, batch=True, pipeline_type="import"))
-
-
-def test_namespace_without_the_arguments():
-    b.validate_artifact_count(SimpleNamespace())
 
 
 # ------------------------------------------------------------------------------------------ planning
@@ -322,7 +299,7 @@ def test_check_batch_outcome_reports_and_defers(caplog):
 
 
 def test_table_of_a_summary():
-    rows = b.pipeline_run_create_output_format([entry("Partial", skipped=["x:1", "y:2"]),
+    rows = f.pipeline_run_create_output_format([entry("Partial", skipped=["x:1", "y:2"]),
                                                 entry("NotCreated", error="The run was not created: gone")])
     assert [list(r.items()) for r in rows] == [
         [("Name", "rPartial"), ("Status", "Partial"), ("StorageBlob", "b"), ("Artifacts", "1"),
@@ -335,11 +312,11 @@ def test_table_of_a_summary():
 def test_table_of_a_single_run_is_the_run_table():
     from azext_acrtransfer._format import pipeline_run_output_format
     run_dict = run_model("myexportrun", status="Succeeded").as_dict()
-    assert b.pipeline_run_create_output_format(run_dict) == pipeline_run_output_format(run_dict)
-    assert b.pipeline_run_create_output_format(None) == pipeline_run_output_format(None)
+    assert f.pipeline_run_create_output_format(run_dict) == pipeline_run_output_format(run_dict)
+    assert f.pipeline_run_create_output_format(None) == pipeline_run_output_format(None)
 
 
 @pytest.mark.parametrize("odd", [[], [1, None], {"storageBlob": 1}, "text", [{"storageBlob": None}]])
 def test_tables_never_raise(odd):
-    b.pipeline_run_create_output_format(odd)
-    b.pipeline_run_batch_output_format(odd)
+    f.pipeline_run_create_output_format(odd)
+    f.pipeline_run_batch_output_format(odd)

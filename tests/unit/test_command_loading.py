@@ -62,8 +62,8 @@ def loaded():
 
 def test_every_command_is_registered(loaded):
     groups = {
-        "acr export-pipeline": ["create", "delete", "list", "show", "wait"],
-        "acr import-pipeline": ["create", "delete", "list", "show", "wait"],
+        "acr export-pipeline": ["create", "delete", "list", "show", "update", "wait"],
+        "acr import-pipeline": ["create", "delete", "list", "show", "update", "wait"],
         "acr pipeline-run": ["clean", "create", "delete", "list", "show", "wait"],
     }
     expected = sorted("{} {}".format(group, verb) for group, verbs in groups.items() for verb in verbs)
@@ -104,6 +104,30 @@ def test_import_create_has_the_source_trigger_flag(loaded):
     assert _opts(loaded, "acr import-pipeline create", "source_trigger_enabled") == [
         "--source-trigger-enabled", "-e"]
     assert loaded["options"]["acr import-pipeline create"]["source_trigger_enabled"]["choices"] == ["true", "false"]
+
+
+@pytest.mark.parametrize("kind", ["export", "import"])
+def test_pipeline_update_options(loaded, kind):
+    command = "acr {}-pipeline update".format(kind)
+    assert _opts(loaded, command, "{}_pipeline_name".format(kind)) == ["--name", "-n"]
+    assert _opts(loaded, command, "options") == ["--options", "-z"]
+    assert loaded["options"][command]["options"]["choices"] == []     # "" (clear) reaches the validator
+    assert _opts(loaded, command, "secret_uri") == ["--secret-uri", "-s"]
+    assert "no_wait" in loaded["options"][command]
+    for absent in ("storage_container_uri", "storage_access_mode", "assign_identity"):
+        assert absent not in loaded["options"][command]
+    has_trigger = "source_trigger_enabled" in loaded["options"][command]
+    assert has_trigger == (kind == "import")
+    if has_trigger:
+        assert _opts(loaded, command, "source_trigger_enabled") == ["--source-trigger-enabled", "-e"]
+
+
+def test_pipeline_run_create_and_list_new_options(loaded):
+    assert _opts(loaded, "acr pipeline-run create", "batch") == ["--batch"]
+    assert _opts(loaded, "acr pipeline-run list", "pipeline_name") == ["--pipeline", "-p"]
+    assert _opts(loaded, "acr pipeline-run list", "status") == ["--status"]
+    assert loaded["options"]["acr pipeline-run list"]["status"]["choices"] == [
+        "Running", "Succeeded", "Failed", "Canceled"]
 
 
 def test_pipeline_run_create_keeps_the_2_0_0_options(loaded):
@@ -149,6 +173,12 @@ print(json.dumps({"code": code,
       "-c", "https://acct.blob.core.windows.net/transfer?sv=1&sig=SECRET", "-m", "ManagedIdentity"],
      "--storage-container-uri/-c"),
     (["acr", "import-pipeline", "show", "-g", "rg", "-r", "r", "-n", "pipe1x"], "--registry/-r 'r'"),
+    (["acr", "export-pipeline", "update", "-g", "rg", "-r", "reg1x", "-n", "pipe1x"], "Nothing to update"),
+    (["acr", "import-pipeline", "update", "-g", "rg", "-r", "reg1x", "-n", "pipe1x", "--options", "",
+      "OverwriteTags"], '--options/-z ""'),
+    (["acr", "pipeline-run", "create", "-g", "rg", "-r", "reg1x", "-n", "run1x", "-p", "pipe1x", "-t", "export",
+      "-b", "blob1", "--artifacts"] + ["repo{}:v1".format(i) for i in range(51)], "--batch"),
+    (["acr", "pipeline-run", "list", "-g", "rg", "-r", "reg1x", "--pipeline", "bad-name"], "--pipeline/-p"),
 ])
 def test_invalid_input_fails_before_login_and_before_the_client(args, needle):
     """A fresh config dir has no login: the validation error must come first, with no traceback."""

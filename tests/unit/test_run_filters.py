@@ -128,13 +128,3 @@ def test_select_runs_filters_then_keeps_top():
     assert names(select_runs(runs, status="failed", top=1)) == ["c"]
     assert names(select_runs(runs)) == ["a", "b", "c"]
     assert names(select_runs(iter(runs), top=2)) == ["b", "c"]
-
-
-def test_same_order_as_the_command_layers_helper():
-    """Drop-in for pipeline_run.most_recent_runs (to be deleted in its favour)."""
-    pipeline_run = pytest.importorskip("azext_acrtransfer.pipeline_run")
-    theirs = getattr(pipeline_run, "most_recent_runs", None)
-    if theirs is None:
-        pytest.skip("pipeline_run.most_recent_runs is gone")
-    for top in (1, 3, 5, 10):
-        assert names(most_recent(TIMED, top)) == names(theirs(TIMED, top))

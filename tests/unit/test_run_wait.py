@@ -182,6 +182,46 @@ def test_renders_status_percentage_and_elapsed_time_every_second():
     assert ctx.hook.events[0][0] == "begin" and ctx.hook.events[-1] == ("end", None)
 
 
+def test_the_interval_may_be_a_pace_read_before_each_pause():
+    clock, ctx = FakeClock(), fake_ctx(only_show_errors=True)
+    pace = rw.PollPace()
+    answers = iter(["3", None, "120"])
+
+    def get():
+        pace.observe(SimpleNamespace(http_response=SimpleNamespace(headers={"Retry-After": next(answers)})))
+        return getter()
+
+    getter = FakeGetter(model(percent=20), model(percent=60), model(status="Succeeded", percent=100))
+    pace.observe(SimpleNamespace(http_response=SimpleNamespace(headers={"Retry-After": "1"})))   # the PUT
+    wait(ctx, get, clock, initial=model(percent=0), interval=pace)
+    assert clock.sleeps == [1, 3, rw.DEFAULT_POLL_SECONDS]
+
+
+@pytest.mark.parametrize("header,seconds", [
+    ("1", 1.0), ("0", 1.0), ("2.5", 2.5), ("600", 60.0), (None, 5.0), ("soon", 5.0), ("-3", 1.0),
+    ("Wed, 21 Oct 2015 07:28:00 GMT", 1.0),     # a date in the past: as soon as allowed
+])
+def test_poll_pace_follows_retry_after_within_bounds(header, seconds):
+    pace = rw.PollPace()
+    headers = {"Retry-After": header} if header is not None else {}
+    pace.observe(SimpleNamespace(http_response=SimpleNamespace(headers=headers)))
+    assert pace() == seconds
+
+
+def test_poll_pace_survives_an_odd_response():
+    pace = rw.PollPace()
+    pace.observe(None)
+    assert pace() == rw.DEFAULT_POLL_SECONDS
+
+
+def test_parse_retry_after_reads_an_http_date():
+    from email.utils import format_datetime
+    from datetime import datetime, timedelta, timezone
+    later = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=30), usegmt=True)
+    assert 25 <= rw.parse_retry_after(later) <= 30
+    assert rw.parse_retry_after("nan") is None
+
+
 def test_a_run_already_ended_costs_no_request_and_draws_once():
     clock, ctx = FakeClock(), fake_ctx()
     getter = FakeGetter()

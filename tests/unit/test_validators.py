@@ -248,6 +248,17 @@ def test_no_options_is_none():
     assert namespace.options is None
 
 
+@pytest.mark.parametrize("given", [[""], ["", " "]])
+def test_empty_string_clears_the_options(given):
+    namespace = ns(options=given)
+    v.validate_import_options(namespace)
+    assert namespace.options == []
+
+
+def test_empty_string_with_other_options_refused():
+    assert '""' in refuses(v.validate_export_options, options=["", "OverwriteBlobs"])
+
+
 @pytest.mark.parametrize("validator,option,accepted", [
     (v.validate_export_options, "OverwriteTags", "OverwriteBlobs, ContinueOnErrors"),
     (v.validate_import_options, "OverwriteBlobs", "OverwriteTags, DeleteSourceBlobOnSuccess, ContinueOnErrors"),
@@ -303,9 +314,30 @@ def test_artifact_syntax_refused(artifact, hint):
     assert "--artifacts/-a" in message and hint in message
 
 
-def test_more_than_50_artifacts_refused():
-    message = refuses(v.validate_artifacts, artifacts=["repo:{}".format(i) for i in range(51)])
-    assert "51" in message and "50" in message
+def _many(n):
+    return ["repo{}:v1".format(i) for i in range(n)]
+
+
+def test_artifact_syntax_is_not_the_count():
+    v.validate_artifacts(ns(artifacts=_many(51)))      # the limit is validate_artifact_count's alone
+
+
+def test_fifty_artifacts_need_no_batch():
+    v.validate_artifact_count(ns(artifacts=_many(50), batch=False, pipeline_type="export"))
+
+
+def test_more_than_50_artifacts_refused_naming_the_way_out():
+    with pytest.raises(InvalidArgumentValueError) as info:
+        v.validate_artifact_count(ns(artifacts=_many(120), batch=False, pipeline_type="export"))
+    assert str(info.value) == "--artifacts/-a lists 120 artifacts: a pipeline run transfers at most 50."
+    assert "--batch" in info.value.recommendations[0] and "3 runs" in info.value.recommendations[0]
+
+
+def test_batch_lifts_the_limit_for_export_runs_only():
+    v.validate_artifact_count(ns(artifacts=_many(120), batch=True, pipeline_type="export"))
+    with pytest.raises(MutuallyExclusiveArgumentError, match="--batch"):
+        v.validate_artifact_count(ns(artifacts=None, batch=True, pipeline_type="import"))
+    v.validate_artifact_count(ns())
 
 
 @pytest.mark.parametrize("artifacts", [
@@ -418,6 +450,29 @@ def test_import_create_validator():
     assert namespace.options == ["DeleteSourceBlobOnSuccess"]
 
 
+def _run_create(**overrides):
+    values = dict(registry_name="sourceregistry", pipeline_run_name="run12345", pipeline_name="exportpipe1",
+                  pipeline_type="export", storage_blob="blob1", artifacts=["hello:1"], batch=False)
+    values.update(overrides)
+    return ns(**values)
+
+
+def test_run_create_validator_reads_artifact_lists_then_applies_every_rule():
+    # az hands `--artifacts @file` (and @-) over as one value holding the whole text.
+    namespace = _run_create(artifacts=["a:1", "# header\nb:2 c:3\n\n  d@{}  # pinned\n".format(DIGEST)])
+    v.validate_pipeline_run_create(namespace)
+    assert namespace.artifacts == ["a:1", "b:2", "c:3", "d@" + DIGEST]
+    with pytest.raises(InvalidArgumentValueError, match="twice"):
+        v.validate_pipeline_run_create(_run_create(artifacts=["a:1", "a:1\n"]))
+    with pytest.raises(InvalidArgumentValueError, match="at most 50"):
+        v.validate_pipeline_run_create(_run_create(artifacts=["\n".join(_many(51))]))
+    batch = _run_create(artifacts=["\n".join(_many(120))], batch=True)
+    v.validate_pipeline_run_create(batch)
+    assert len(batch.artifacts) == 120
+    with pytest.raises(MutuallyExclusiveArgumentError, match="--batch"):
+        v.validate_pipeline_run_create(_run_create(pipeline_type="import", artifacts=None, batch=True))
+
+
 def test_run_create_validator():
     namespace = ns(registry_name="sourceregistry", pipeline_run_name="run12345", pipeline_name="exportpipe1",
                    pipeline_type="Export", storage_blob="blob1", artifacts=["hello:1"])
@@ -439,3 +494,42 @@ def test_lookup_and_list_validators():
         v.validate_export_pipeline_lookup(ns(registry_name="r", export_pipeline_name="exportpipe1"))
     with pytest.raises(InvalidArgumentValueError):
         v.validate_pipeline_run_list(ns(registry_name="targetregistry", top=0))
+    v.validate_pipeline_run_list(ns(registry_name="targetregistry", pipeline_name="ExportPipe1", top=None))
+    assert "--pipeline/-p" in refuses(v.validate_pipeline_run_list, registry_name="targetregistry",
+                                      pipeline_name="no-such", top=None)
+
+
+def _update(kind="export", **overrides):
+    values = {"registry_name": "sourceregistry", kind + "_pipeline_name": kind + "pipe1", "options": None,
+              "secret_uri": None}
+    if kind == "import":
+        values["source_trigger_enabled"] = None
+    values.update(overrides)
+    return ns(**values)
+
+
+def test_update_validators_normalise_like_create():
+    namespace = _update(options=["overwriteblobs"], secret_uri="https://v.vault.azure.net/secrets/s2")
+    v.validate_export_pipeline_update(namespace)
+    assert namespace.options == ["OverwriteBlobs"]
+    cleared = _update("import", options=[""])
+    v.validate_import_pipeline_update(cleared)
+    assert cleared.options == []
+    v.validate_import_pipeline_update(_update("import", source_trigger_enabled=False))
+
+
+@pytest.mark.parametrize("kind,overrides,error", [
+    ("export", {}, RequiredArgumentMissingError),
+    ("import", {}, RequiredArgumentMissingError),
+    ("export", {"options": ["OverwriteTags"]}, InvalidArgumentValueError),
+    ("import", {"options": ["DisableSourceTrigger"]}, InvalidArgumentValueError),
+    ("export", {"secret_uri": "https://v.vault.azure.net/keys/k"}, InvalidArgumentValueError),
+    ("import", {"import_pipeline_name": "bad_name", "options": [""]}, InvalidArgumentValueError),
+])
+def test_update_validators_refuse(kind, overrides, error):
+    validator = v.validate_export_pipeline_update if kind == "export" else v.validate_import_pipeline_update
+    with pytest.raises(error) as info:
+        validator(_update(kind, **overrides))
+    if not overrides:
+        assert "Nothing to update" in str(info.value)
+        assert ("--source-trigger-enabled" in str(info.value)) == (kind == "import")

@@ -179,12 +179,24 @@ class AzuriteProcess(ComponentProcess):
             self.account_name, self.account_key, self.account_url)
 
 
-def _spawn(argv, log_path, env=None, cwd=None):
+def _die_with_parent():
+    """``preexec_fn``: SIGTERM this child when the process that started it dies (Linux), so a
+    service killed with SIGKILL does not leave its registries and Azurite behind."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)       # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _spawn(argv, log_path, env=None, cwd=None, die_with_parent=False):
     log_file = open(log_path, "ab")
     try:
         popen = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
-            start_new_session=True, env=env, cwd=cwd)
+            start_new_session=True, env=env, cwd=cwd,
+            preexec_fn=_die_with_parent if die_with_parent else None)
     except BaseException:
         log_file.close()
         raise
@@ -240,11 +252,14 @@ def _registry_config(root_dir, port):
     return json.dumps(config, indent=2) + "\n"
 
 
-def start_registry(root_dir, *, port=None, binary=None, log_path=None, timeout=20.0):
+def start_registry(root_dir, *, port=None, binary=None, log_path=None, timeout=20.0,
+                   die_with_parent=False):
     """Start a distribution registry storing under ``root_dir`` (created if missing).
 
     The config is written to ``<root_dir>.config.yml`` and the log to ``<root_dir>.log`` (unless
     ``log_path``), so ``root_dir`` holds the registry's data only. Returns when ``/v2/`` answers.
+    With ``port``, the port is tried once (a busy port fails).
+    ``die_with_parent``: the process gets SIGTERM when its starter dies (for a long-lived service).
     """
     binary = binary or find_registry_binary()
     if not binary:
@@ -263,7 +278,8 @@ def start_registry(root_dir, *, port=None, binary=None, log_path=None, timeout=2
         for key in list(env):
             if key.startswith("REGISTRY_"):
                 del env[key]
-        popen, log_file = _spawn([binary, "serve", str(config_path)], log_path, env=env)
+        popen, log_file = _spawn([binary, "serve", str(config_path)], log_path, env=env,
+                                 die_with_parent=die_with_parent)
         handle = RegistryProcess(popen, "http://%s:%d" % (LOOPBACK, use_port), log_path, log_file,
                                  root_dir, config_path)
         try:
@@ -285,7 +301,7 @@ def new_account_key():
 
 def start_azurite(workdir, cert, key, *, port=None, binary=None, ca_bundle=None, oauth=True,
                   accounts=None, log_path=None, access_log=False, debug_log=None, timeout=30.0,
-                  extra_args=()):
+                  extra_args=(), die_with_parent=False):
     """Start Azurite's blob service over HTTPS on 127.0.0.1.
 
     ``cert``/``key``: PEM server certificate (valid for 127.0.0.1) and its key. ``ca_bundle``: PEM
@@ -296,6 +312,7 @@ def start_azurite(workdir, cert, key, *, port=None, binary=None, ca_bundle=None,
     access log prints request URLs, SAS signatures included), plus ``--debug debug_log`` when
     given (it names the reason of every authentication failure; it also shows URLs).
     Data lives in ``workdir/data``, the log in ``workdir/azurite.log`` unless ``log_path``.
+    ``die_with_parent``: the process gets SIGTERM when its starter dies (for a long-lived service).
     """
     binary = binary or find_azurite_binary()
     if not binary:
@@ -326,7 +343,8 @@ def start_azurite(workdir, cert, key, *, port=None, binary=None, ca_bundle=None,
         if oauth:
             argv += ["--oauth", "basic"]
         argv += list(extra_args)
-        popen, log_file = _spawn(argv, log_path, env=env, cwd=str(workdir))
+        popen, log_file = _spawn(argv, log_path, env=env, cwd=str(workdir),
+                                 die_with_parent=die_with_parent)
         handle = AzuriteProcess(popen, "https://%s:%d" % (LOOPBACK, use_port), log_path, log_file,
                                 location, all_accounts)
         try:

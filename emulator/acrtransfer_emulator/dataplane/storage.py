@@ -98,6 +98,7 @@ class BlobInfo:
     last_modified: datetime = None
     etag: str = None
     url: str = None           # without SAS
+    copy_status: str = None   # "pending" while a server-side copy into this blob is running
 
     @property
     def content_md5_b64(self):
@@ -112,16 +113,20 @@ class BlobInfo:
     def from_properties(cls, props, url=None):
         settings = getattr(props, "content_settings", None)
         md5 = getattr(settings, "content_md5", None) if settings is not None else None
+        copy = getattr(props, "copy", None)
         return cls(name=props.name, size=int(props.size or 0),
                    content_md5=bytes(md5) if md5 else None,
                    metadata=dict(props.metadata or {}), last_modified=props.last_modified,
-                   etag=props.etag, url=url)
+                   etag=props.etag, url=url, copy_status=getattr(copy, "status", None))
 
 
 def trigger_eligibility(info, now=None, max_age=TRIGGER_MAX_AGE):
     """``(eligible, reason)``: may the source trigger import this blob? It needs the metadata
-    ``category: acr-transfer-blob``, a Content-MD5 and a modification within ``max_age``."""
+    ``category: acr-transfer-blob``, a Content-MD5 and a modification within ``max_age``, and no
+    copy into it still running."""
     now = now or datetime.now(timezone.utc)
+    if info.copy_status == "pending":
+        return False, "a copy into this blob is still in progress"
     if info.category != TRANSFER_CATEGORY:
         return False, "metadata category is not %s" % TRANSFER_CATEGORY
     if not info.content_md5:
@@ -378,7 +383,7 @@ class TransferContainer:
         try:
             return [BlobInfo.from_properties(props, "%s/%s" % (self.url, props.name))
                     for props in self._client.list_blobs(name_starts_with=prefix,
-                                                         include=["metadata"])]
+                                                         include=["metadata", "copy"])]
         except _azure_errors() as exc:
             raise _translate(exc, "list blobs of %s" % self.url)
 

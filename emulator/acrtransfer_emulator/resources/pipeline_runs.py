@@ -82,15 +82,47 @@ def _blob(given, side):
     return {"type": kind, "name": validation.string(blob, "name", prefix + ".name", required=True)}
 
 
-def initial_response(kind, pipeline_doc, request):
-    """The run's response at creation: Running at 0 %, with the blob it will read or write resolved."""
+def initial_response(kind, pipeline_doc, request, trigger_timestamp=None):
+    """The run's response at creation: Running at 0 %, with the blob it will read or write resolved,
+    and for a source-trigger run the trigger (the blob's last-modified time)."""
     storage = pipeline_doc["properties"][kind.storage_key]
     side = "target" if kind is pipelines.EXPORT else "source"
     resolved = {"type": "AzureStorageBlob", "uri": storage["uri"].rstrip("/") + "/" + request[side]["name"]}
     if storage.get("keyVaultUri"):
         resolved["keyVaultUri"] = storage["keyVaultUri"]
     resolved["storageAccessMode"] = storage["storageAccessMode"]
-    return {"status": "Running", "progress": {"percentage": "0"}, "startTime": arm.utcnow(), side: resolved}
+    response = {"status": "Running", "progress": {"percentage": "0"}, "startTime": arm.utcnow(), side: resolved}
+    if trigger_timestamp:
+        response["trigger"] = {"sourceTrigger": {"timestamp": trigger_timestamp}}
+    return response
+
+
+def submit_run(service, registry, name, kind, pipeline_doc, request, system_data, force_update_tag=None,
+               trigger_timestamp=None, with_operation=False):
+    """Record a run as Creating (response Running at 0 %) and hand it to the executor.
+
+    Shared by the PUT handler and a data plane's source trigger, which creates runs itself (its run
+    names carry '_', which a PUT refuses). ``with_operation`` adds the async-mode operation status.
+    Returns ``(doc, meta)``.
+    """
+    path = pipelines.resource_path(service, registry, COLLECTION, name)
+    key = pipelines.resource_key(service, registry, COLLECTION, name)
+    properties = {"request": request,
+                  "response": initial_response(kind, pipeline_doc, request, trigger_timestamp)}
+    if force_update_tag is not None:
+        properties["forceUpdateTag"] = force_update_tag
+    properties["provisioningState"] = arm.CREATING
+    doc = {"type": RUN_TYPE, "id": path, "name": name, "systemData": system_data, "properties": properties}
+    store = service.store
+    for op in store.operations_in_progress(resource_id=path):
+        store.finish_operation(op["id"], arm.CANCELED, arm.utcnow())
+    meta = {"exec_id": str(uuid.uuid4())}
+    if with_operation:
+        meta["operation_id"] = arm.new_operation_id(COLLECTION)
+        store.create_operation(meta["operation_id"], path, "run", properties["response"]["startTime"])
+    store.put(key, doc, meta)
+    service.executor.submit(key, meta["exec_id"])
+    return doc, meta
 
 
 # -- operations -----------------------------------------------------------------------------------
@@ -126,25 +158,12 @@ def PipelineRuns_Create(ctx):
             return _run_answer(ctx, registry, 200, existing.doc)   # identical re-PUT: nothing to do
         pipelines.check_not_busy(existing, "pipeline run")
         name = existing.doc["name"]
-    path = pipelines.resource_path(ctx, registry, COLLECTION, name)
-    properties = {"request": request, "response": initial_response(kind, pipeline.doc, request)}
-    if force_update_tag is not None:
-        properties["forceUpdateTag"] = force_update_tag
-    properties["provisioningState"] = arm.CREATING
-    doc = {"type": RUN_TYPE, "id": path, "name": name,
-           "systemData": arm.system_data(ctx.claims, existing.doc["systemData"] if existing else None),
-           "properties": properties}
-    for op in ctx.store.operations_in_progress(resource_id=path):
-        ctx.store.finish_operation(op["id"], arm.CANCELED, arm.utcnow())
-    meta = {"exec_id": str(uuid.uuid4())}
     asynchronous = registry_mode(ctx.config, registry) == "async"
+    doc, meta = submit_run(ctx.service, registry, name, kind, pipeline.doc, request,
+                           arm.system_data(ctx.claims, existing.doc["systemData"] if existing else None),
+                           force_update_tag=force_update_tag, with_operation=asynchronous)
     if asynchronous:
-        meta["operation_id"] = arm.new_operation_id(COLLECTION)
-        ctx.store.create_operation(meta["operation_id"], path, "run", properties["response"]["startTime"])
-    ctx.store.put(key, doc, meta)
-    ctx.service.executor.submit(key, meta["exec_id"])
-    if asynchronous:
-        return arm.accepted_put(ctx, 200 if existing else 201, doc, path, meta["operation_id"])
+        return arm.accepted_put(ctx, 200 if existing else 201, doc, doc["id"], meta["operation_id"])
     return _run_answer(ctx, registry, 200, doc)
 
 

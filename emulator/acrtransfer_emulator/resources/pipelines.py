@@ -39,6 +39,7 @@ def require_premium_registry(ctx):
 
 
 def resource_key(ctx, registry, collection, name):
+    """``ctx``: anything with ``.config``, a request context or the service (the source trigger)."""
     return ResourceKey(ctx.config["subscription_id"], registry["resource_group"], registry["name"], collection, name)
 
 
