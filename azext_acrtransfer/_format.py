@@ -3,8 +3,9 @@
 # Licensed under the MIT License. See License.txt in the project root for license information.
 # --------------------------------------------------------------------------------------------
 """`-o table` shapes. Inputs are what az's `todict` makes of a result: one resource dict (create,
-show), a list of them (list, clean, the summary of `pipeline-run create --batch`) or None (--no-wait). Keys are camelCase with the `properties`
-envelope flattened. Formatters never raise: a missing or odd field becomes an empty cell.
+show), a list of them (list, clean, the summary of `pipeline-run create --batch`) or None
+(--no-wait). Keys are camelCase with the `properties` envelope flattened. Formatters never raise:
+a missing or odd field becomes an empty cell.
 """
 import re
 from collections import OrderedDict

@@ -226,14 +226,17 @@ long-summary: >
     --storage-blob of the import pipeline's storage container; it takes no --artifacts.
     Limits: at most 50 artifacts per run, layers up to 8 GB.
     Artifacts are repo:tag or repo@sha256:<digest>; a bare repo means repo:latest. --artifacts @<file> reads them
-    from a file, @- from standard input. More than 50 artifacts need --batch: one run per 50, named
-    <name>1of<n>, <name>2of<n>..., writing blobs <blob>-1of<n>.<ext>..., at most 4 at a time; the command then
-    prints one summary of all runs. Creating a run again with the same name and properties does nothing;
+    from a file, @- from standard input. Creating a run again with the same name and properties does nothing;
     --force-redeploy runs it again.
+
+    More than 50 artifacts need --batch: one run per 50, named <name>1of<n>, <name>2of<n>..., writing blobs
+    <blob>-1of<n>.<ext>..., at most 4 at a time; the command then prints one summary of all runs.
+
     The command waits until the run ends, showing its status, progress and elapsed time on stderr (not with
     --only-show-errors or -o none, nor when stderr is not a terminal); it reads the run as often as the service's
     Retry-After asks, else every 5 seconds. With --no-wait it returns once the run is created. Ctrl+C stops
     waiting, not the run.
+
     Exit codes: 0 the run succeeded; 1 it failed (the run name and the service's pipelineRunErrorMessage on
     stderr) or any other error; 2 a usage error; 3 not found; 4 it succeeded partially (ContinueOnErrors skipped
     artifacts, named on stderr; the run or summary is still printed).
@@ -252,7 +255,7 @@ examples:
         az acr pipeline-run create -g MyResourceGroup -r myregistry -n myexportrun
         --pipeline myexportpipeline --pipeline-type export --storage-blob myblob
         --artifacts hello-world:latest --force-redeploy
-  - name: Export the artifacts listed in a file (one or more per line, blank lines and # comments allowed).
+  - name: "Export the artifacts listed in a file (one or more per line, blank lines and # comments allowed)."
     text: >
         az acr pipeline-run create -g MyResourceGroup -r myregistry -n myexportrun
         --pipeline myexportpipeline --pipeline-type export --storage-blob myblob --artifacts @artifacts.txt

@@ -147,7 +147,8 @@ def update_pipeline(cmd, client, kind, resource_group_name, registry_name, pipel
         from azure.cli.core.azclierror import MutuallyExclusiveArgumentError
         raise MutuallyExclusiveArgumentError(
             "--secret-uri/-s cannot be used: the {} pipeline '{}' uses storage access mode {}, so its identity "
-            "authenticates to storage itself and reads no SAS token.".format(kind.name, pipeline_name, MANAGED_IDENTITY),
+            "authenticates to storage itself and reads no SAS token.".format(
+                kind.name, pipeline_name, MANAGED_IDENTITY),
             recommendation="To use a SAS token instead, delete the pipeline and create it again with "
                            "--storage-access-mode SasToken --secret-uri <Key Vault secret URI>.")
     body = pipeline_body_from_resource(kind, current, options=options, secret_uri=secret_uri,

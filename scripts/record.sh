@@ -11,8 +11,9 @@ python -m acrtransfer_emulator start --home "$home" --mode sync --config tests/s
 # shellcheck disable=SC1091
 source "$home/env.sh"
 export AZURE_TEST_RUN_LIVE=True
-# A whole re-recording starts from an empty folder, so no cassette of a renamed test lingers.
-if [ $# -eq 0 ]; then rm -f tests/scenario/recordings/*.yaml; fi
-python -m pytest tests/scenario -q -p no:cacheprovider "$@"
+# Always the whole suite, from an empty folder: the testsdk deletes the cassette of every test it
+# collects in live mode (selected or not), and no cassette of a renamed test may linger.
+rm -f tests/scenario/recordings/*.yaml
+python -m pytest tests/scenario -q -p no:cacheprovider
 checker=../shared/tools/check_cassettes.py
 if [ -f "$checker" ]; then python "$checker" tests/scenario/recordings; fi

@@ -52,4 +52,20 @@ DIFFERENCES = [
     Difference("auth-without-rbac",
                "Only tokens this service issued are accepted (RS256, its own key); any valid token may do "
                "anything: there is no RBAC."),
+    Difference("storage-roles-from-config",
+               "With the data plane, a ManagedIdentity pipeline's storage roles come from the dataplane "
+               "storage_permissions setting and are checked by the service before the run touches storage (Azurite "
+               "has no RBAC); the 403 message (AuthorizationPermissionMismatch) names the identity and container."),
+    Difference("local-key-vault",
+               "Key Vault secrets are held by the service: https://<vault>.vault.azure.net/secrets/<name> names a "
+               "local vault (no DNS), and the pipeline identity's permission to get the secret is not checked."),
+    Difference("fast-source-trigger",
+               "The source trigger polls every trigger_interval seconds (2 by default) instead of firing within "
+               "15 minutes; its runs are named <pipeline>_<blob letters and digits>_<last-modified time>."),
+    Difference("transfer-blob-format",
+               "The transfer blob is an OCI image layout tarball (dataplane/FORMAT.md). The real service's format "
+               "is not public, so blobs do not move between this service and Azure."),
+    Difference("continue-on-errors-message",
+               "A run that succeeds with ContinueOnErrors names the artifacts it skipped in "
+               "pipelineRunErrorMessage."),
 ]

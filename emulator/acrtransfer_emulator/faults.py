@@ -2,8 +2,8 @@
 slow response, N times.
 
 A fault is ``{"operation": <operationId or "METHOD path" regex>, "kind": "429|500|503|drop|slow",
-"count": N (default 1, -1 = until removed), "retry_after": s (429/503, default 1), "delay": s (slow,
-default 2)}``. ``operation`` is an operationId (``ExportPipelines_Create``) when it looks like one,
+"count": N (default 1, -1 = until removed), "after": N (let the first N matching requests through,
+default 0), "retry_after": s (429/503, default 1), "delay": s (slow, default 2)}``. ``operation`` is an operationId (``ExportPipelines_Create``) when it looks like one,
 otherwise a regular expression searched in ``"<METHOD> <path>"``.
 """
 import re
@@ -23,7 +23,7 @@ def parse_fault(spec):
     """Validate one fault spec; returns the normalised dict or raises ValueError."""
     if not isinstance(spec, dict):
         raise ValueError("a fault must be a JSON object")
-    unknown = set(spec) - {"operation", "kind", "count", "retry_after", "delay"}
+    unknown = set(spec) - {"operation", "kind", "count", "after", "retry_after", "delay"}
     if unknown:
         raise ValueError("unknown fault key(s): " + ", ".join(sorted(unknown)))
     operation = spec.get("operation")
@@ -35,13 +35,16 @@ def parse_fault(spec):
     count = spec.get("count", 1)
     if not isinstance(count, int) or (count < 1 and count != -1):
         raise ValueError("fault count must be a positive integer or -1 (every time)")
+    after = spec.get("after", 0)
+    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        raise ValueError("fault 'after' must be a non-negative integer (matching requests let through first)")
     if not OPERATION_ID_RE.match(operation):
         try:
             re.compile(operation)
         except re.error as exc:
             raise ValueError("fault operation {!r} is neither an operationId nor a valid regex: {}".format(
                 operation, exc))
-    return {"operation": operation, "kind": kind, "count": count,
+    return {"operation": operation, "kind": kind, "count": count, "after": after,
             "retry_after": spec.get("retry_after", 1), "delay": spec.get("delay", 2)}
 
 
@@ -76,6 +79,9 @@ class FaultInjector:
                 else:
                     matched = re.search(fault["operation"], subject) is not None
                 if not matched:
+                    continue
+                if fault["after"] > 0:          # let this one through (the fault targets a later request)
+                    fault["after"] -= 1
                     continue
                 if fault["count"] != -1:
                     fault["count"] -= 1

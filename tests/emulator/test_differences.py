@@ -116,6 +116,14 @@ CHECKS = {
     "async-mode-from-spec": check_async_mode_from_spec,
     "canonical-casing": check_canonical_casing,
     "auth-without-rbac": check_auth_without_rbac,
+    # The data plane's differences need its registries and Azurite: checked by
+    # tests/live/test_service_transfer_live.py (test_no_permission_fails_with_403, test_bad_sas_fails_clearly,
+    # test_source_trigger, test_export_continue_on_errors) and tests/live/test_transfer_live.py (the format).
+    "storage-roles-from-config": None,
+    "local-key-vault": None,
+    "fast-source-trigger": None,
+    "transfer-blob-format": None,
+    "continue-on-errors-message": None,
 }
 
 

@@ -37,6 +37,15 @@ def test_fault_matches_only_its_operation(fresh):
     assert put(fresh, "sourceregistry", "exportPipelines", "faulted1", export_body()).status_code == 200
 
 
+def test_after_lets_requests_through_first(fresh):
+    """``after`` targets the Nth matching request (the robustness tests fault each request of a command)."""
+    _fault(fresh, operation="ExportPipelines_List", kind="500", after=2)
+    assert [fresh.arm("GET", LIST).status_code for _ in range(4)] == [200, 200, 500, 200]
+    for bad in (-1, "1", True):
+        assert fresh.admin("POST", "/faults", {"operation": "ExportPipelines_List", "kind": "500",
+                                               "after": bad}).status_code == 400
+
+
 def test_fault_by_method_and_path_regex(fresh):
     _fault(fresh, operation=r"^PUT .*/pipelineRuns/", kind="503", count=1, retry_after=0)
     assert put(fresh, "sourceregistry", "exportPipelines", "regex001", export_body()).status_code == 200

@@ -34,7 +34,7 @@ class PipelineRunScenarioTest(TransferScenarioTest):
             self.check("request.target.name", "transfer.tar"),
             # a bare repository is sent as typed; the service reads it as :latest
             self.check("request.artifacts", ["hello-world:v1", "alpine@" + DIGEST, "busybox"]),
-            self.check_pattern("response.pipelineRunErrorMessage", "data plane"),
+            self.check_pattern("response.pipelineRunErrorMessage", ".*no data plane"),
             self.exists("response.startTime"),
             self.exists("response.finishTime"),
         ])
@@ -111,3 +111,74 @@ class PipelineRunScenarioTest(TransferScenarioTest):
             self.refuse(base + args)
         self.refuse("acr pipeline-run list -g {rg} -r {source_registry} --top 0")
         self.assertEqual(len(self.cassette.requests), 0)
+
+    def test_list_filters(self):
+        first = self._pipeline("export", "sourceregistry")
+        second = self._pipeline("export", "sourceregistry")
+        self.kwargs.update({"first": first.upper(), "second": second,
+                            "run1": self.create_random_name("filterrun", 20),
+                            "run2": self.create_random_name("filterrun", 20)})
+        for run, pipeline in (("run1", first), ("run2", second)):
+            self.kwargs.update({"run": self.kwargs[run], "pipeline": pipeline})
+            self.cmd("acr pipeline-run create -g {rg} -r {source_registry} -n {run} -p {pipeline} -t export "
+                     "-b transfer.tar -a hello-world:v1", expect_failure=True)
+        # --pipeline matches the pipeline's name case-insensitively; --status too
+        self.cmd("acr pipeline-run list -g {rg} -r {source_registry} --pipeline {first} --status failed", checks=[
+            self.check("[].name", [self.kwargs["run1"]]),
+        ])
+        self.cmd("acr pipeline-run list -g {rg} -r {source_registry} --pipeline {second} --status Succeeded",
+                 checks=[self.check("length(@)", 0)])
+
+    def test_artifacts_from_file(self):
+        import os
+        import tempfile
+        self._pipeline("export", "sourceregistry")
+        listing = os.path.join(tempfile.mkdtemp(), "artifacts.txt")
+        with open(listing, "w") as f:
+            f.write("# images for the air gap\nhello-world:v1\n\nalpine@{}\n  # done\n".format(DIGEST))
+        self.kwargs.update({"run": self.create_random_name("filerun", 20), "listing": listing})
+        self.cmd("acr pipeline-run create -g {rg} -r {source_registry} -n {run} -p {pipeline} -t export "
+                 "-b transfer.tar -a @{listing} --no-wait")
+        self.cmd("acr pipeline-run show -g {rg} -r {source_registry} -n {run}", checks=[
+            self.check("request.artifacts", ["hello-world:v1", "alpine@" + DIGEST]),
+        ])
+
+    def test_batch_over_50(self):
+        self._pipeline("export", "sourceregistry")
+        self.kwargs.update({
+            "run": self.create_random_name("batchrun", 20),
+            "artifacts": " ".join("repo{}:v1".format(i) for i in range(120)),
+        })
+        # without --batch: refused, naming the way out
+        self.refuse("acr pipeline-run create -g {rg} -r {source_registry} -n {run} -p {pipeline} -t export "
+                    "-b transfer.tar -a {artifacts}")
+        # with --batch: ceil(120/50) = 3 runs; they all fail here (no data plane), so the summary is
+        # printed and the command exits 1
+        try:
+            self.cmd("acr pipeline-run create -g {rg} -r {source_registry} -n {run} -p {pipeline} -t export "
+                     "-b transfer.tar -a {artifacts} --batch", expect_failure=True)
+        except SystemExit as ex:
+            self.assertEqual(ex.code, 1)
+        runs = self.cmd("acr pipeline-run list -g {rg} -r {source_registry} --pipeline {pipeline}").get_output_in_json()
+        self.assertEqual(sorted(len(r["request"]["artifacts"]) for r in runs), [20, 50, 50])
+        self.assertEqual(len({r["request"]["target"]["name"] for r in runs}), 3)
+
+    def test_clean_reports_a_failed_delete(self):
+        self._pipeline("import", "targetregistry")
+        runs = [self.create_random_name("cleanfail", 20) for _ in range(2)]
+        for run in runs:
+            self.kwargs["run"] = run
+            self.cmd("acr pipeline-run create -g {rg} -r {target_registry} -n {run} -p {pipeline} -t import "
+                     "-b transfer.tar", expect_failure=True)
+        self.kwargs.update({"stuck": runs[0], "other": runs[1]})
+        # every DELETE of the first run answers 500: clean goes on, deletes the other, then fails naming it
+        self.inject_fault(operation="DELETE .*/pipelineRuns/{}".format(runs[0]), kind="500", count=-1)
+        try:
+            self.cmd("acr pipeline-run clean -g {rg} -r {target_registry} --yes", expect_failure=True)
+        except SystemExit as ex:
+            self.assertEqual(ex.code, 1)
+        self.clear_faults()
+        names = [r["name"] for r in self.cmd("acr pipeline-run list -g {rg} -r {target_registry}").get_output_in_json()]
+        self.assertIn(self.kwargs["stuck"], names)
+        self.assertNotIn(self.kwargs["other"], names)
+        self.cmd("acr pipeline-run delete -g {rg} -r {target_registry} -n {stuck}")

@@ -122,6 +122,25 @@ class _PipelineScenarios:
         self.cmd("{group} create -g {rg} -r {basic_registry} -n {name} -m ManagedIdentity -c {uri}",
                  expect_failure=True)
 
+    def test_update(self):
+        # update is one GET and one PUT of the whole pipeline
+        self.kwargs.update({
+            "name": self.create_random_name(self.kind + "upd", 20),
+            "rotated": self.kwargs["secret"] + "/fedcba9876543210",
+            "first": self.options[0],
+        })
+        self.cmd("{group} create -g {rg} -r {registry} -n {name} -m SasToken -c {uri} -s {secret}")
+        self.cmd("{group} update -g {rg} -r {registry} -n {name} -z {first}", checks=[
+            self.check("options", [self.options[0]]),
+            self.check("{storage}.keyVaultUri", "{secret}"),
+        ])
+        self.cmd("{group} update -g {rg} -r {registry} -n {name} -s {rotated} --options \"\"", checks=[
+            self.check("{storage}.keyVaultUri", "{rotated}"),
+            self.check("{storage}.storageAccessMode", "SasToken"),
+            self.check("options || `[]`", []),
+        ])
+        self.cmd("{group} delete -g {rg} -r {registry} -n {name}")
+
     def test_invalid_input_sends_nothing(self):
         # Each of these fails in validation, before any request: the cassette stays empty.
         self.kwargs["wrong_option"] = self.wrong_option
@@ -161,6 +180,8 @@ class ImportPipelineScenarioTest(_PipelineScenarios, TransferScenarioTest):
                  checks=[self.check("trigger.sourceTrigger.status", "Enabled")])
         self.cmd("{group} create -g {rg} -r {registry} -n {off} -m ManagedIdentity -c {uri} -e FALSE",
                  checks=[self.check("trigger.sourceTrigger.status", "Disabled")])
+        self.cmd("{group} update -g {rg} -r {registry} -n {off} --source-trigger-enabled true",
+                 checks=[self.check("trigger.sourceTrigger.status", "Enabled")])
         self.cmd("{group} list -g {rg} -r {registry} -o table")
         self.cmd("{group} delete -g {rg} -r {registry} -n {on}")
         self.cmd("{group} delete -g {rg} -r {registry} -n {off}")

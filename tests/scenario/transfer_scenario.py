@@ -6,10 +6,11 @@ traffic and drop anything secret. In playback az uses the public cloud, so the r
 """
 import os
 import re
+import threading
 from urllib.parse import urlsplit
 
 from azure.cli.testsdk import ScenarioTest
-from azure.cli.testsdk.scenario_tests import RecordingProcessor
+from azure.cli.testsdk.scenario_tests import RecordingProcessor, mock_in_unit_test
 
 PUBLIC_ARM = "https://management.azure.com"
 RESOURCE_GROUP = "transfer-rg"
@@ -58,9 +59,33 @@ class LocalServiceToPublicArm(RecordingProcessor):
         return response
 
 
+_RECORDING_LOCK = threading.RLock()
+
+
+def serialise_recorded_requests(unit_test):
+    """vcrpy loses requests sent concurrently while recording: during one thread's real request it
+    removes its patches (`force_reset`), so a connection another thread opens meanwhile is never
+    recorded. `pipeline-run clean` and `--batch` send requests concurrently, so while recording the
+    real requests go one at a time. Playback needs no such care."""
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+    from vcr.stubs import VCRConnection
+
+    def locked(function):
+        def call(*args, **kwargs):
+            with _RECORDING_LOCK:
+                return function(*args, **kwargs)
+        return call
+
+    mock_in_unit_test(unit_test, "vcr.stubs.VCRConnection.getresponse", locked(VCRConnection.getresponse))
+    for cls in (HTTPConnectionPool, HTTPSConnectionPool):
+        mock_in_unit_test(unit_test, "{}.{}._new_conn".format(cls.__module__, cls.__name__),
+                          locked(cls._new_conn))
+
+
 class TransferScenarioTest(ScenarioTest):
     def __init__(self, method_name, **kwargs):
-        super().__init__(method_name, recording_processors=[LocalServiceToPublicArm()], **kwargs)
+        super().__init__(method_name, recording_processors=[LocalServiceToPublicArm()],
+                         recording_patches=[serialise_recorded_requests], **kwargs)
         self.kwargs.update({
             "rg": RESOURCE_GROUP,
             "source_registry": SOURCE_REGISTRY,
@@ -77,3 +102,23 @@ class TransferScenarioTest(ScenarioTest):
             self.cmd(command, expect_failure=True)
         except SystemExit as ex:
             self.assertEqual(ex.code, 2, command)
+
+    def inject_fault(self, **fault):
+        """Ask the local service to answer matching requests with a fault (only while recording:
+        in playback the recorded faulty answers replay by themselves)."""
+        if self.in_recording:
+            import requests
+            requests.post(os.environ["ACRT_EMULATOR_URL"] + "/_emulator/faults", json=fault,
+                          verify=os.environ["REQUESTS_CA_BUNDLE"], timeout=10).raise_for_status()
+
+    def clear_faults(self):
+        if self.in_recording:
+            import requests
+            requests.delete(os.environ["ACRT_EMULATOR_URL"] + "/_emulator/faults",
+                            verify=os.environ["REQUESTS_CA_BUNDLE"], timeout=10).raise_for_status()
+
+    def cmd_exit(self, command, code):
+        """Run a command that prints its result and then exits with `code` (az lets that SystemExit through)."""
+        with self.assertRaises(SystemExit) as raised:
+            self.cmd(command)
+        self.assertEqual(raised.exception.code, code, command)

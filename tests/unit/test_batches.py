@@ -172,6 +172,14 @@ def test_concurrency_is_bounded(bound):
     assert [e["status"] for e in summary] == ["Succeeded"] * 10
 
 
+def test_the_interval_may_be_a_pace_shared_by_all_runs():
+    plan = b.plan_batches("myexportrun", "blob.tar", artifacts(120))
+    slept = []
+    summary = run(plan, FakeService(polls=2), interval=lambda: 1.5, sleep=slept.append)
+    assert [e["status"] for e in summary] == ["Succeeded"] * 3
+    assert slept and set(slept) == {1.5}
+
+
 def test_summary_lists_each_run_in_order_with_status_blob_and_artifacts():
     plan = b.plan_batches("myexportrun", "transfer.tar", artifacts(120))
     summary = run(plan, FakeService())

@@ -190,3 +190,18 @@ def test_invalid_input_fails_before_login_and_before_the_client(args, needle):
     assert "Traceback" not in out.stderr and "az login" not in out.stderr
     assert "SECRET" not in out.stderr
     assert result["modules"] == []
+
+
+def test_every_command_and_group_has_help_with_whole_example_names(loaded):
+    """YAML reads ' #' as a comment: a cut example name ends without its full stop."""
+    import yaml
+    from azext_acrtransfer._help import helps
+    groups = {name.rsplit(" ", 1)[0] for name in loaded["commands"]}
+    for name in sorted(set(loaded["commands"]) | groups):
+        entry = yaml.safe_load(helps[name])
+        assert entry["short-summary"].endswith("."), name
+        for example in entry.get("examples", []):
+            assert example["name"].endswith("."), (name, example["name"])
+            assert example["text"].lstrip().startswith(("az ", "cat ")), (name, example["text"])
+    assert len(yaml.safe_load(helps["acr export-pipeline update"])["examples"]) == 3
+    assert len(yaml.safe_load(helps["acr import-pipeline update"])["examples"]) == 4

@@ -40,6 +40,7 @@ AZURITE_ACCOUNT_KEY = (
 
 # emulator/acrtransfer_emulator/dataplane/processes.py -> the repository root
 _REPO_ROOT = Path(__file__).resolve().parents[3]
+_AZURITE_PRELOAD = Path(__file__).resolve().with_name("azurite_signals.js")
 
 
 class ProcessStartError(RuntimeError):
@@ -311,7 +312,8 @@ def start_azurite(workdir, cert, key, *, port=None, binary=None, ca_bundle=None,
     --skipApiVersionCheck --disableTelemetry``, plus ``--silent`` unless ``access_log`` (Azurite's
     access log prints request URLs, SAS signatures included), plus ``--debug debug_log`` when
     given (it names the reason of every authentication failure; it also shows URLs).
-    Data lives in ``workdir/data``, the log in ``workdir/azurite.log`` unless ``log_path``.
+    Data lives in ``workdir/data``, the log in ``workdir/azurite.log`` unless ``log_path``. Azurite
+    saves its metadata every 5 s and at a graceful close, which a repeated signal no longer cuts short.
     ``die_with_parent``: the process gets SIGTERM when its starter dies (for a long-lived service).
     """
     binary = binary or find_azurite_binary()
@@ -330,6 +332,8 @@ def start_azurite(workdir, cert, key, *, port=None, binary=None, ca_bundle=None,
         env.pop("AZURITE_ACCOUNTS", None)
     if ca_bundle:
         env["NODE_EXTRA_CA_CERTS"] = str(ca_bundle)
+    # A second SIGTERM must not interrupt the graceful close (see azurite_signals.js).
+    env["NODE_OPTIONS"] = ('%s --require "%s"' % (env.get("NODE_OPTIONS", ""), _AZURITE_PRELOAD)).strip()
     attempts = 3 if port is None else 1
     for attempt in range(attempts):
         use_port = port or free_port()

@@ -10,6 +10,14 @@ layers, as a runtime expects. Same inputs, same digests.
 * ``samples/multi:v1``: a multi-arch OCI index with linux/amd64 and linux/arm64 children;
 * ``samples/app-a:v1`` and ``samples/app-b:v1``: two images sharing their base layer;
 * ``samples/docker:v1``: a Docker v2 schema 2 image (Docker media types).
+
+From a shell (the demo)::
+
+    python -m acrtransfer_emulator.dataplane.samples push http://127.0.0.1:PORT     # prints ref<TAB>digest
+    python -m acrtransfer_emulator.dataplane.samples compare SOURCE_URL TARGET_URL [REF...]
+
+``compare`` prints each artifact's manifest digest in both registries side by side (default: the
+sample set) and exits 1 when one is missing or differs.
 """
 
 import gzip
@@ -206,3 +214,76 @@ def push_big_image(client, repo, tag, layer_size, seed=0):
                     "size": layer_size}],
     })
     return client.push_manifest(repo, tag, manifest, OCI_MANIFEST), layer_digest
+
+
+def _digest_or_none(client, ref):
+    from .errors import RegistryError
+    parsed = Reference.parse(ref)
+    try:
+        found = client.head_manifest(parsed.repository, parsed.reference)
+    except RegistryError:
+        return None
+    return found[0] if found else None
+
+
+def _with_children(client, refs):
+    """``[(label, ref)]``: each ref, followed by the children of an image index (by digest)."""
+    from .errors import DataPlaneError
+    rows = []
+    for ref in refs:
+        rows.append((ref, ref))
+        try:
+            manifest = client.resolve(ref)
+        except (DataPlaneError, ValueError):
+            continue
+        if manifest.is_index:
+            repo = Reference.parse(ref).repository
+            for child in manifest.children():
+                platform = child.get("platform") or {}
+                label = "  - " + "/".join(platform[k] for k in ("os", "architecture", "variant") if platform.get(k))
+                rows.append((label, "%s@%s" % (repo, child["digest"])))
+    return rows
+
+
+def compare(source_client, target_client, refs, out):
+    """Print ``ref, source digest, target digest, same?`` per artifact (an index's children below it);
+    True when all are equal."""
+    rows = [(label, _digest_or_none(source_client, ref), _digest_or_none(target_client, ref))
+            for label, ref in _with_children(source_client, refs)]
+    width = max(len("ARTIFACT"), *(len(r[0]) for r in rows))
+    out.write("%-*s  %-71s  %-71s  %s\n" % (width, "ARTIFACT", "SOURCE DIGEST", "TARGET DIGEST", "EQUAL"))
+    ok = True
+    for ref, source, target in rows:
+        same = source is not None and source == target
+        ok = ok and same
+        out.write("%-*s  %-71s  %-71s  %s\n" % (width, ref, source or "(missing)", target or "(missing)",
+                                               "yes" if same else "NO"))
+    return ok
+
+
+def main(argv=None):
+    import argparse
+    import sys
+    from .oci import RegistryClient
+    parser = argparse.ArgumentParser(prog="python -m acrtransfer_emulator.dataplane.samples",
+                                     description="Push the sample images; compare digests between registries.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    push = sub.add_parser("push", help="push the sample set; print each ref and its digest")
+    push.add_argument("registry_url", help="e.g. http://127.0.0.1:5000 ($ACRT_REGISTRY_SOURCEREGISTRY_URL)")
+    push.add_argument("--seed", default="acrtransfer", help="changes every digest")
+    cmp_ = sub.add_parser("compare", help="digests in two registries side by side; exit 1 if any differ")
+    cmp_.add_argument("source_url")
+    cmp_.add_argument("target_url")
+    cmp_.add_argument("refs", nargs="*", help="repo:tag or repo@digest (default: the sample set)")
+    args = parser.parse_args(argv)
+    if args.command == "push":
+        with RegistryClient(args.registry_url) as client:
+            for ref, image in push_samples(client, args.seed).items():
+                sys.stdout.write("%s\t%s\n" % (ref, image.digest))
+        return 0
+    with RegistryClient(args.source_url) as source, RegistryClient(args.target_url) as target:
+        return 0 if compare(source, target, args.refs or list(sample_images()), sys.stdout) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

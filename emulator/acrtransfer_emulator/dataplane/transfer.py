@@ -575,8 +575,12 @@ def import_artifacts(reader, oci_client, options=None, progress_cb=None):
             except StorageError as exc:
                 raise TransferError("import failed while reading the transfer blob: %s" % exc)
             if storage_reader.md5_matches() is False:
+                # Name what did not verify, when the damage hit a blob of the layout.
+                bad = sorted(set(contents.corrupt) | set(importer.blob_errors))
                 raise TransferError("the transfer blob %s does not match its Content-MD5: it was "
-                                    "damaged in storage or in transit" % reader.describe())
+                                    "damaged in storage or in transit%s" % (
+                                        reader.describe(),
+                                        "; %s did not verify" % ", ".join(bad) if bad else ""))
         if options.expected_catalog_digest and \
                 options.expected_catalog_digest != result.catalog_digest:
             raise TransferError("the transfer blob's catalog digest is %s, not the expected %s"
