@@ -266,12 +266,13 @@ def wait_for_run(cli_ctx, get_run, run_name, initial=None, interval=DEFAULT_POLL
         if line is None or not line.enabled:
             sleep(seconds)
             return
-        deadline = clock() + seconds
-        while True:
-            remaining = deadline - clock()
-            if remaining <= 0:
-                return
-            sleep(min(_REDRAW_SECONDS, remaining))
+        # Count the pauses rather than watch the clock, so that a pause ends after `seconds` of
+        # sleeping whatever `sleep` is (tests replace it with a no-op).
+        remaining = seconds
+        while remaining > 0:
+            step = min(_REDRAW_SECONDS, remaining)
+            sleep(step)
+            remaining -= step
             line.show(progress_message(run_name, current, clock() - started))
 
     try:

@@ -200,7 +200,7 @@ def test_export_carry_import(world, export_mode, import_mode):
     assert _response(started)["status"] == "Running" and _response(started)["progress"] == {"percentage": "0"}
     started = world.wait("sourceregistry", started["name"])
     exported = _succeeded(started)
-    assert exported["progress"] == {"percentage": "100"}
+    assert exported["progress"] == {"percentage": "100"} and exported["importedArtifacts"] == list(refs)
     assert exported["catalogDigest"].startswith("sha256:")
     assert exported["target"] == dict({"type": "AzureStorageBlob", "uri": source_uri + "/all.tar",
                                        "storageAccessMode": export_mode},
@@ -263,7 +263,7 @@ def test_export_continue_on_errors(world):
         assert not container.exists("strict.tar")        # a failed export leaves no blob
     tolerant = world.export_pipeline(uri, options=["ContinueOnErrors"], name=world.prefix + "coe")
     response = _succeeded(world.run(tolerant, "tolerant.tar", list(refs) + [missing]))
-    assert missing in response["pipelineRunErrorMessage"]
+    assert missing in response["pipelineRunErrorMessage"] and response["importedArtifacts"] == list(refs)
 
 
 def test_overwrite_tags_and_import_continue_on_errors(world):

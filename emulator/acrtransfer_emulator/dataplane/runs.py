@@ -47,7 +47,9 @@ class RegistryTransfer(Transfer):
             raise TransferError(access.explain(exc))
         log.info("export %s -> %s: %d artifact(s), catalog %s", run["name"], access.container,
                  len(result.exported), result.catalog_digest)
-        answer = {"catalogDigest": result.catalog_digest}
+        # importedArtifacts on an export lists what it carried (the spec's one field for both kinds),
+        # so a client can tell which requested artifacts ContinueOnErrors skipped.
+        answer = {"importedArtifacts": result.exported, "catalogDigest": result.catalog_digest}
         if result.skipped:
             answer["pipelineRunErrorMessage"] = _skipped_message("exported", result.skipped)
         return answer
