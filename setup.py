@@ -1,8 +1,4 @@
 #!/usr/bin/env python
-# --------------------------------------------------------------------------------------------
-# Copyright (c) Microsoft Corporation. All rights reserved.
-# Licensed under the MIT License. See License.txt in the project root for license information.
-# --------------------------------------------------------------------------------------------
 """The acrtransfer Azure CLI extension. The wheel holds only the azext_acrtransfer package."""
 import os
 import re
@@ -46,8 +42,7 @@ setup(
     long_description=_read("README.md") + "\n\n" + _read("HISTORY.rst"),
     long_description_content_type="text/markdown",
     license="MIT",
-    author="Microsoft Corporation",
-    author_email="azpycli@microsoft.com",
+    author="The acrtransfer developers",
     url="https://github.com/Azure/azure-cli-extensions/tree/main/src/acrtransfer",
     classifiers=CLASSIFIERS,
     packages=find_packages(include=["azext_acrtransfer", "azext_acrtransfer.*"]),

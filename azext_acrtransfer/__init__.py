@@ -1,7 +1,3 @@
-# --------------------------------------------------------------------------------------------
-# Copyright (c) Microsoft Corporation. All rights reserved.
-# Licensed under the MIT License. See License.txt in the project root for license information.
-# --------------------------------------------------------------------------------------------
 """The acrtransfer extension's loader: commands and arguments are imported when az asks for them."""
 from azure.cli.core import AzCommandsLoader
 

@@ -1,7 +1,3 @@
-# --------------------------------------------------------------------------------------------
-# Copyright (c) Microsoft Corporation. All rights reserved.
-# Licensed under the MIT License. See License.txt in the project root for license information.
-# --------------------------------------------------------------------------------------------
 """`--artifacts` from the command line, a file or standard input.
 
 az itself reads any argument written `@<file>` as the file's content and `@-` as standard input

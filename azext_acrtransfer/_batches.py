@@ -1,7 +1,3 @@
-# --------------------------------------------------------------------------------------------
-# Copyright (c) Microsoft Corporation. All rights reserved.
-# Licensed under the MIT License. See License.txt in the project root for license information.
-# --------------------------------------------------------------------------------------------
 """`pipeline-run create --batch`: more than 50 artifacts as several export runs.
 
 (The rule that more than 50 artifacts need --batch is `_validators.validate_artifact_count`; the

@@ -1,7 +1,3 @@
-# --------------------------------------------------------------------------------------------
-# Copyright (c) Microsoft Corporation. All rights reserved.
-# Licensed under the MIT License. See License.txt in the project root for license information.
-# --------------------------------------------------------------------------------------------
 """Client factories. The management client is imported inside the functions, so loading the
 command table never imports it; az's `get_mgmt_service_client` supplies the credential, the
 cloud's ARM endpoint, --subscription, the user agent and az's logging and retry settings.

@@ -1,7 +1,3 @@
-# --------------------------------------------------------------------------------------------
-# Copyright (c) Microsoft Corporation. All rights reserved.
-# Licensed under the MIT License. See License.txt in the project root for license information.
-# --------------------------------------------------------------------------------------------
 """`-o table` shapes. Inputs are what az's `todict` makes of a result: one resource dict (create,
 show), a list of them (list, clean, the summary of `pipeline-run create --batch`) or None
 (--no-wait). Keys are camelCase with the `properties` envelope flattened. Formatters never raise:

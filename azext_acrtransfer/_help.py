@@ -1,7 +1,3 @@
-# --------------------------------------------------------------------------------------------
-# Copyright (c) Microsoft Corporation. All rights reserved.
-# Licensed under the MIT License. See License.txt in the project root for license information.
-# --------------------------------------------------------------------------------------------
 # pylint: disable=line-too-long
 """Help for every group and command. Argument help lives in _params.py."""
 from knack.help_files import helps

@@ -1,7 +1,3 @@
-# --------------------------------------------------------------------------------------------
-# Copyright (c) Microsoft Corporation. All rights reserved.
-# Licensed under the MIT License. See License.txt in the project root for license information.
-# --------------------------------------------------------------------------------------------
 """Arguments: the option names and meanings of acrtransfer 2.0.0, kept so its scripts run unchanged.
 
 Imports only az's parameter helpers and the constants (validators are attached per command in

@@ -1,7 +1,3 @@
-# --------------------------------------------------------------------------------------------
-# Copyright (c) Microsoft Corporation. All rights reserved.
-# Licensed under the MIT License. See License.txt in the project root for license information.
-# --------------------------------------------------------------------------------------------
 """What export and import pipelines share, written once and parameterised by kind: the identity
 block, the storage block (`target` for export, `source` for import), options, the body builder,
 create/update/show/list/delete and the permission advice printed after a create or an update.

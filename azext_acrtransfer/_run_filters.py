@@ -1,7 +1,3 @@
-# --------------------------------------------------------------------------------------------
-# Copyright (c) Microsoft Corporation. All rights reserved.
-# Licensed under the MIT License. See License.txt in the project root for license information.
-# --------------------------------------------------------------------------------------------
 """Pure readers of pipeline runs: a run's status, `pipeline-run list` filters and `--top`.
 
 Runs are read in the shape az prints (`todict`/`_asdict()`: camelCase, `properties` flattened);

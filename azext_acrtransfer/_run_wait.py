@@ -1,7 +1,3 @@
-# --------------------------------------------------------------------------------------------
-# Copyright (c) Microsoft Corporation. All rights reserved.
-# Licensed under the MIT License. See License.txt in the project root for license information.
-# --------------------------------------------------------------------------------------------
 """Waiting for a pipeline run to end, its progress on stderr, and its outcome as the exit code.
 
 - `wait_for_run` reads the run (one GET per poll interval) until response.status ends it, and shows

@@ -1,7 +1,3 @@
-# --------------------------------------------------------------------------------------------
-# Copyright (c) Microsoft Corporation. All rights reserved.
-# Licensed under the MIT License. See License.txt in the project root for license information.
-# --------------------------------------------------------------------------------------------
 """Every rule the service enforces, checked before any request.
 
 One pure namespace function per rule (`validate_<rule>(namespace)`); the `validate_<command>`

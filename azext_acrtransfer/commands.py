@@ -1,7 +1,3 @@
-# --------------------------------------------------------------------------------------------
-# Copyright (c) Microsoft Corporation. All rights reserved.
-# Licensed under the MIT License. See License.txt in the project root for license information.
-# --------------------------------------------------------------------------------------------
 """The command table: one CliCommandType per resource module, one line per verb.
 
 Nothing here imports the management client: command modules are named by string and the client

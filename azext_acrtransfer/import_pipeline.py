@@ -1,7 +1,3 @@
-# --------------------------------------------------------------------------------------------
-# Copyright (c) Microsoft Corporation. All rights reserved.
-# Licensed under the MIT License. See License.txt in the project root for license information.
-# --------------------------------------------------------------------------------------------
 """`az acr import-pipeline`: command functions over the shared pipeline code (_pipeline_common).
 
 Inputs arrive normalised by _validators.py; each function makes one client call, except update

@@ -1,7 +1,3 @@
-# --------------------------------------------------------------------------------------------
-# Copyright (c) Microsoft Corporation. All rights reserved.
-# Licensed under the MIT License. See License.txt in the project root for license information.
-# --------------------------------------------------------------------------------------------
 """`az acr pipeline-run`: create, show, list, delete and clean.
 
 Inputs arrive normalised by _validators.py. Each command makes one request (list follows nextLink),
