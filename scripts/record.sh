@@ -13,7 +13,19 @@ source "$home/env.sh"
 export AZURE_TEST_RUN_LIVE=True
 # Always the whole suite, from an empty folder: the testsdk deletes the cassette of every test it
 # collects in live mode (selected or not), and no cassette of a renamed test may linger.
+# ACRT_COMPARE_WITH=<dir>: compare the new cassettes with an earlier recording at the end (a report,
+# not a gate: see scripts/compare_recordings.py). The current cassettes are kept for it if named.
+compare_with=${ACRT_COMPARE_WITH:-}
+if [ -n "$compare_with" ] && [ "$(realpath "$compare_with")" = "$(realpath tests/scenario/recordings)" ]; then
+    cp -r tests/scenario/recordings "$home/previous"
+    compare_with=$home/previous
+fi
 rm -f tests/scenario/recordings/*.yaml
 python -m pytest tests/scenario -q -p no:cacheprovider
 checker=../shared/tools/check_cassettes.py
 if [ -f "$checker" ]; then python "$checker" tests/scenario/recordings; fi
+if [ -n "$compare_with" ]; then
+    echo "Compared with $ACRT_COMPARE_WITH:"
+    python scripts/compare_recordings.py "$compare_with" tests/scenario/recordings ||
+        echo "(differences above; timing-dependent ones are expected, see scripts/compare_recordings.py)"
+fi

@@ -26,8 +26,11 @@ def test_async_registry_pipeline_put_and_delete(fresh, collection, body):
     assert_pipeline_shape(doc, collection, "asyncpipe1", "asyncregistry")
     assert doc["properties"]["provisioningState"] == "Creating"
 
-    status = _status(emu, operation_url)
+    answer = emu.arm("GET", operation_url, api_version=None)
+    status = answer.json()
     assert status["status"] in ("InProgress", "Succeeded")
+    # In progress, the status carries Retry-After (azure-core polls at that pace, else every 30 s).
+    assert answer.headers.get("Retry-After") == ("0" if status["status"] == "InProgress" else None)
     assert status["name"] == operation_url.split("/")[-1].split("?")[0]
     assert status["id"] == path + "/operationStatuses/" + status["name"]
     final = wait_for(lambda: (lambda s: s if s["status"] == "Succeeded" else None)(_status(emu, operation_url)))

@@ -2,7 +2,7 @@
 
 The registries of the recording configuration have no data plane, so every run ends Failed with the
 service's message saying so: these tests are about the commands, the requests and the run resource.
-Successful transfers are recorded in test_transfer.py.
+Successful transfers are recorded in test_transfer_scenario.py.
 """
 from transfer_scenario import TransferScenarioTest
 

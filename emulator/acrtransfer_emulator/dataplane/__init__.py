@@ -1,9 +1,9 @@
 """The data plane of the local ACR Transfer service: real transfers on one machine.
 
 The service loads it with ``"dataplane": "acrtransfer_emulator.dataplane:create"`` (or an object
-with ``"factory"`` and settings, see :mod:`.plane`). Export artifacts from a distribution registry into one blob in (Azurite) blob storage, carry the
-blob to another container, import it into another registry; the source trigger lists the blobs it
-may import. Modules:
+with ``"factory"`` and settings, see :mod:`.plane`). Export artifacts from a distribution registry
+into one blob in (Azurite) blob storage, carry the blob to another container, import it into
+another registry; the source trigger starts import runs for the blobs it may import. Modules:
 
 * :mod:`.plane` - the service's DataPlane: components, routes, settings (``create`` builds it)
 * :mod:`.runs` - the seam's Transfer for one registry (what a pipeline run does)

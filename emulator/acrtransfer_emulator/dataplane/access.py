@@ -159,11 +159,16 @@ class StorageAccess:
     credential: object = None
     key_vault_uri: str = None
     identity: Identity = None
+    pipeline_uri: str = None         # the container URI as the pipeline names it
 
     def explain(self, error):
-        """The run's message for a transfer error, with a hint when storage refused the credential."""
+        """The run's message for a transfer error, with a hint when storage refused the credential.
+        Locations read as the pipeline names its container (an account-style URI, not the local
+        Azurite URL it maps to)."""
         from .storage import redact_text
         message = redact_text(str(error)).rstrip(".")
+        if self.pipeline_uri:
+            message = message.replace(self.container.uri.rstrip("/"), self.pipeline_uri.rstrip("/"))
         if "refused the credential" not in message:
             return message
         if self.mode == "SasToken":

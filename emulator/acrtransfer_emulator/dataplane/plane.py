@@ -273,12 +273,13 @@ class LocalDataPlane(DataPlane):
                                          "its {}: {}: {}".format(kind_noun, pipeline["name"], uri,
                                                                 identity.describe(), exc.code, exc))
             return access.StorageAccess(container, mode, sas_token=sas.strip(), key_vault_uri=uri,
-                                        identity=identity)
+                                        identity=identity, pipeline_uri=storage["uri"])
         access.require(self.permissions, kind_noun, pipeline["name"], identity, container, needed)
         from .tokens import StorageTokenCredential
         credential = StorageTokenCredential(self.service.config["tenant_id"], identity.principal_id,
                                             client_id=identity.client_id)
-        return access.StorageAccess(container, mode, credential=credential, identity=identity)
+        return access.StorageAccess(container, mode, credential=credential, identity=identity,
+                                    pipeline_uri=storage["uri"])
 
     # -- admin endpoints --------------------------------------------------------------------------
     def describe(self):

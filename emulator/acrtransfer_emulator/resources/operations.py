@@ -22,8 +22,11 @@ def _operation(ctx):
 
 
 def GetOperationStatus(ctx):
+    """The status; Retry-After while it is in progress (as ARM does: without it azure-core's poller
+    falls back to its default interval, 30 s)."""
     path, op = _operation(ctx)
-    return arm.json_response(200, arm.operation_status_body(ctx, path, op))
+    headers = {"Retry-After": arm.retry_after(ctx)} if op["status"] == arm.OP_IN_PROGRESS else None
+    return arm.json_response(200, arm.operation_status_body(ctx, path, op), headers)
 
 
 def GetOperationResult(ctx):
