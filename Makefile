@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 AZURITE := node_modules/.bin/azurite-blob
 
-.PHONY: setup venv tools test test-unit test-scenario test-emulator test-live record demo bench wheel clean
+.PHONY: setup venv tools test test-unit test-scenario test-emulator test-live test-robustness record demo bench wheel clean
 
 setup: venv tools acrtransfer.egg-info
 
@@ -43,6 +43,9 @@ test-emulator: setup
 	$(PYTEST) tests/emulator -q
 test-live: setup
 	$(PYTEST) tests/live -q
+# Part of `make test` too. HYPOTHESIS_PROFILE=thorough (ACRT_FUZZ_EXAMPLES=N) fuzzes far longer.
+test-robustness: setup
+	$(PYTEST) tests/robustness -q
 
 record: setup
 	scripts/record.sh

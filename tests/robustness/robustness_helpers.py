@@ -18,8 +18,9 @@ RG = "transfer-rg"
 CONTAINER_URI = "https://transferstore.blob.core.windows.net/transfer"
 SECRET_URI = "https://transferkv.vault.azure.net/secrets/sas-token/0123456789abcdef0123456789abcdef"
 
-# The service's timings for these tests: runs end within a second, LROs answer at once.
-FAST = {"run_step_delay": 0.05, "lro_delay": 0.05, "retry_after": 0}
+# The service's timings for these tests: runs end within a second, LROs within one poll. Retry-After
+# stays 1: azure-core's LRO poller reads "Retry-After: 0" as "no advice" and waits its default 30 s.
+FAST = {"run_step_delay": 0.05, "lro_delay": 0.05, "retry_after": 1}
 
 # ARM codes the service answers when a request breaks a spec rule: the extension's validators must
 # have refused such input before the wire, so the service must never see it.
@@ -168,6 +169,17 @@ def assert_no_traceback(result):
 
 def error_lines(result):
     return [line for line in result.stderr.split("\n") if line.startswith("ERROR:")]
+
+
+def error_message(result):
+    """The text of az's error: from the first ERROR: up to the help examples az appends (a value with
+    a newline in it spreads the message over several lines)."""
+    start = result.stderr.find("ERROR:")
+    if start < 0:
+        return ""
+    text = result.stderr[start:]
+    end = text.find("Examples from command's help")
+    return text if end < 0 else text[:end]
 
 
 def assert_clear_error(result):
