@@ -459,7 +459,7 @@ def validate_storage_blob(namespace):
         reason = "it has more than {} path segments".format(_BLOB_MAX_SEGMENTS)
     if reason:
         raise InvalidArgumentValueError(
-            "{} '{}' is not a valid blob name: {}.".format(OPT_BLOB, blob, reason),
+            "{} '{}' is not a valid blob name: {}.".format(OPT_BLOB, _without_query(blob), reason),
             recommendation="Use a blob name such as 'myblob' or 'exports/2024-06/myblob.tar'.")
 
 
@@ -481,7 +481,27 @@ def validate_top(namespace):
 # ---------------------------------------------------------------------------------------------
 # Command-level validators: the rules each command combines, in the order a user fixes them.
 # ---------------------------------------------------------------------------------------------
+def validate_resource_group_name(namespace):
+    """ARM's rule for resource group names; an empty one would make an invalid request path."""
+    group = getattr(namespace, "resource_group_name", None)
+    if group is None:
+        return
+    if not (1 <= len(group) <= 90 and re.match(r"^[-\w.()]+$", group) and not group.endswith(".")):
+        raise InvalidArgumentValueError(
+            "--resource-group/-g '{}' is not a valid resource group name: use 1-90 letters, digits, "
+            "'_', '-', '.', '(' or ')', not ending with '.'.".format(group))
+
+
+def validate_wait_interval(namespace):
+    """`wait --interval`: az's generic wait cannot poll every 0 seconds."""
+    interval = getattr(namespace, "interval", None)
+    if interval is not None and int(interval) < 1:
+        raise InvalidArgumentValueError("--interval '{}' is not valid: use an integer of at least 1.".format(interval))
+
+
 def _run(namespace, *validators):
+    # Every command is scoped to a resource group: its name is checked first, whatever the command.
+    validate_resource_group_name(namespace)
     for validator in validators:
         validator(namespace)
 
@@ -497,11 +517,13 @@ def validate_import_pipeline_create(namespace):
 
 
 def validate_export_pipeline_lookup(namespace):
-    _run(namespace, validate_registry_name, validate_export_pipeline_name)
+    """show, delete and wait."""
+    _run(namespace, validate_registry_name, validate_export_pipeline_name, validate_wait_interval)
 
 
 def validate_import_pipeline_lookup(namespace):
-    _run(namespace, validate_registry_name, validate_import_pipeline_name)
+    """show, delete and wait."""
+    _run(namespace, validate_registry_name, validate_import_pipeline_name, validate_wait_interval)
 
 
 def validate_registry_scope(namespace):
@@ -537,7 +559,8 @@ def validate_pipeline_run_create(namespace):
 
 
 def validate_pipeline_run_lookup(namespace):
-    _run(namespace, validate_registry_name, validate_pipeline_run_lookup_name)
+    """show, delete and wait."""
+    _run(namespace, validate_registry_name, validate_pipeline_run_lookup_name, validate_wait_interval)
 
 
 def validate_pipeline_run_list(namespace):

@@ -294,9 +294,6 @@ def test_every_parameter_is_fuzzed():
             assert list(merged.get("options_list") or []) == OPTIONS[dest], (name, dest)
 
 
-@pytest.mark.xfail(strict=True, reason="az's generic wait runs range(0, timeout, interval): --interval 0 raises "
-                                       "ValueError, shown as an unexpected error with a traceback. Fix: a validator "
-                                       "on the wait commands refusing --interval < 1.")
 @pytest.mark.parametrize("group,name", [("export-pipeline", EXPORT_PIPELINE), ("pipeline-run", RUN)])
 def test_wait_interval_zero_is_a_clear_error(service, worker, group, name):
     seed(service)
@@ -306,10 +303,6 @@ def test_wait_interval_zero_is_a_clear_error(service, worker, group, name):
     assert result.code != 0 and error_lines(result)
 
 
-@pytest.mark.xfail(strict=True, reason="no validator checks --resource-group, and the client raises ValueError('Path "
-                                       "segments must be non-empty strings') for -g '': az shows it as an unexpected "
-                                       "error with a traceback. Fix: refuse an empty --resource-group in the "
-                                       "validators (validate_registry_scope and the lookups).")
 @pytest.mark.parametrize("argv", [["acr", "export-pipeline", "show", "-n", EXPORT_PIPELINE],
                                   ["acr", "pipeline-run", "list"]], ids=["show", "list"])
 def test_empty_resource_group_is_a_clear_error(service, worker, argv):

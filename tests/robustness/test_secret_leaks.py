@@ -108,9 +108,6 @@ def test_no_secret_in_command_output_or_debug_log(secret_service):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(strict=True, reason="validate_storage_blob echoes the whole --storage-blob value, so a pasted blob "
-                                       "SAS URL puts its signature in the error message. Fix: quote it without the "
-                                       "query, as validate_storage_container_uri does (_without_query).")
 def test_a_blob_sas_url_given_as_blob_name_is_refused_without_echoing_the_signature(secret_service):
     env = az_environment(secret_service, fast_tls=False)
     result = run_az(env, "acr", "pipeline-run", "create", "-g", RG, "-r", "sourceregistry", "-n", "leakrun2",

@@ -533,3 +533,24 @@ def test_update_validators_refuse(kind, overrides, error):
     if not overrides:
         assert "Nothing to update" in str(info.value)
         assert ("--source-trigger-enabled" in str(info.value)) == (kind == "import")
+
+
+@pytest.mark.parametrize("group", ["", "a" * 91, "rg.", "bad/group", "rg with space"])
+def test_resource_group_name_is_refused(group):
+    message = refuses(v.validate_resource_group_name, resource_group_name=group)
+    assert "--resource-group/-g" in message
+
+
+@pytest.mark.parametrize("group", ["transfer-rg", "My_RG.(prod)", "r"])
+def test_resource_group_name_is_accepted(group):
+    v.validate_resource_group_name(SimpleNamespace(resource_group_name=group))
+
+
+def test_wait_interval_of_zero_is_refused():
+    assert "--interval" in refuses(v.validate_wait_interval, interval=0)
+    v.validate_wait_interval(SimpleNamespace(interval=1))
+
+
+def test_blob_name_with_a_query_is_refused_without_repeating_it():
+    message = refuses(v.validate_storage_blob, storage_blob="blob.tar?sv=1&sig=" + "SECRETSIGNATURE")
+    assert "SECRET" not in message and "sig=" not in message
