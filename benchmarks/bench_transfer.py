@@ -35,7 +35,7 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import RESOURCE_GROUP, Row, median  # noqa: E402  (harness puts emulator/ on sys.path)
+from harness import Row, dataplane_config, median  # noqa: E402  (harness puts emulator/ on sys.path)
 
 MIB = 1024 ** 2
 GIB = 1024 ** 3
@@ -45,18 +45,7 @@ BIG_CASE_MIN_FREE = 20 * 10 ** 9
 MEMORY_TARGET_MB = 200
 POLL = 0.05
 
-CONFIG = {
-    "run_step_delay": 0, "retry_after": 0, "lro_delay": 0.05,
-    "registries": [
-        {"name": "sourceregistry", "resource_group": RESOURCE_GROUP, "sku": "Premium"},
-        {"name": "targetregistry", "resource_group": RESOURCE_GROUP, "sku": "Premium"},
-    ],
-    "dataplane": {
-        "factory": "acrtransfer_emulator.dataplane:create",
-        "accounts": {"sourcestorage": ["transfer"]},
-        "trigger_interval": 30,
-    },
-}
+CONFIG = dataplane_config({"sourcestorage": ["transfer"]}, trigger_interval=30)
 CONTAINER = "https://sourcestorage.blob.core.windows.net/transfer"
 
 

@@ -23,25 +23,15 @@ import time
 from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import RESOURCE_GROUP, Row, median  # noqa: E402  (harness puts emulator/ on sys.path)
+from harness import Row, dataplane_config, median  # noqa: E402  (harness puts emulator/ on sys.path)
 
 INTERVAL = 2.0            # the data plane's default trigger_interval
 ARRIVALS = 5
 QUICK_ARRIVALS = 3
 POLL = 0.05
 
-CONFIG = {
-    "run_step_delay": 0, "retry_after": 0, "lro_delay": 0.05,
-    "registries": [
-        {"name": "sourceregistry", "resource_group": RESOURCE_GROUP, "sku": "Premium"},
-        {"name": "targetregistry", "resource_group": RESOURCE_GROUP, "sku": "Premium"},
-    ],
-    "dataplane": {
-        "factory": "acrtransfer_emulator.dataplane:create",
-        "accounts": {"sourcestorage": ["transfer"], "targetstorage": ["transfer"]},
-        "trigger_interval": INTERVAL,
-    },
-}
+CONFIG = dataplane_config({"sourcestorage": ["transfer"], "targetstorage": ["transfer"]},
+                          trigger_interval=INTERVAL)
 
 
 def _epoch(arm_time):

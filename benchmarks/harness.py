@@ -172,5 +172,22 @@ class Bench:
         assert self.admin("DELETE", "/requests").status_code == 204
 
 
+def dataplane_config(accounts, trigger_interval):
+    """A service whose sourceregistry and targetregistry have a data plane, tuned for measuring
+    (no artificial step delays); the transfer and trigger benchmarks start one each."""
+    return {
+        "run_step_delay": 0, "retry_after": 0, "lro_delay": 0.05,
+        "registries": [
+            {"name": "sourceregistry", "resource_group": RESOURCE_GROUP, "sku": "Premium"},
+            {"name": "targetregistry", "resource_group": RESOURCE_GROUP, "sku": "Premium"},
+        ],
+        "dataplane": {
+            "factory": "acrtransfer_emulator.dataplane:create",
+            "accounts": accounts,
+            "trigger_interval": trigger_interval,
+        },
+    }
+
+
 def subscription_id():
     return SUBSCRIPTION
