@@ -27,43 +27,36 @@ from ._validators import (
 )
 
 
+# What differs between the two pipeline groups; their verbs are the same (export/import symmetry).
+_PIPELINE_GROUPS = {
+    "export": (cf_export_pipelines, export_pipeline_output_format, validate_export_pipeline_create,
+               validate_export_pipeline_update, validate_export_pipeline_lookup),
+    "import": (cf_import_pipelines, import_pipeline_output_format, validate_import_pipeline_create,
+               validate_import_pipeline_update, validate_import_pipeline_lookup),
+}
+
+
 def load_command_table(self, _):
-    export_pipeline = CliCommandType(
-        operations_tmpl="azext_acrtransfer.export_pipeline#{}",
-        client_factory=cf_export_pipelines,
-        exception_handler=transfer_exception_handler)
-    import_pipeline = CliCommandType(
-        operations_tmpl="azext_acrtransfer.import_pipeline#{}",
-        client_factory=cf_import_pipelines,
-        exception_handler=transfer_exception_handler)
+    for kind, (factory, table, validate_create, validate_update, validate_lookup) in _PIPELINE_GROUPS.items():
+        command_type = CliCommandType(
+            operations_tmpl="azext_acrtransfer.{}_pipeline#{{}}".format(kind),
+            client_factory=factory,
+            exception_handler=transfer_exception_handler)
+        prefix = "acr_{}_pipeline_".format(kind)
+        with self.command_group("acr {}-pipeline".format(kind), custom_command_type=command_type,
+                                table_transformer=table) as g:
+            g.custom_command("create", prefix + "create", supports_no_wait=True, validator=validate_create)
+            g.custom_command("update", prefix + "update", supports_no_wait=True, validator=validate_update)
+            g.custom_show_command("show", prefix + "show", validator=validate_lookup)
+            g.custom_command("list", prefix + "list", validator=validate_registry_scope)
+            g.custom_command("delete", prefix + "delete", supports_no_wait=True, validator=validate_lookup,
+                             table_transformer=None)
+            g.custom_wait_command("wait", prefix + "show", validator=validate_lookup)
+
     pipeline_run = CliCommandType(
         operations_tmpl="azext_acrtransfer.pipeline_run#{}",
         client_factory=cf_pipeline_runs,
         exception_handler=transfer_exception_handler)
-
-    with self.command_group("acr export-pipeline", custom_command_type=export_pipeline,
-                            table_transformer=export_pipeline_output_format) as g:
-        g.custom_command("create", "acr_export_pipeline_create", supports_no_wait=True,
-                         validator=validate_export_pipeline_create)
-        g.custom_command("update", "acr_export_pipeline_update", supports_no_wait=True,
-                         validator=validate_export_pipeline_update)
-        g.custom_show_command("show", "acr_export_pipeline_show", validator=validate_export_pipeline_lookup)
-        g.custom_command("list", "acr_export_pipeline_list", validator=validate_registry_scope)
-        g.custom_command("delete", "acr_export_pipeline_delete", supports_no_wait=True,
-                         validator=validate_export_pipeline_lookup, table_transformer=None)
-        g.custom_wait_command("wait", "acr_export_pipeline_show", validator=validate_export_pipeline_lookup)
-
-    with self.command_group("acr import-pipeline", custom_command_type=import_pipeline,
-                            table_transformer=import_pipeline_output_format) as g:
-        g.custom_command("create", "acr_import_pipeline_create", supports_no_wait=True,
-                         validator=validate_import_pipeline_create)
-        g.custom_command("update", "acr_import_pipeline_update", supports_no_wait=True,
-                         validator=validate_import_pipeline_update)
-        g.custom_show_command("show", "acr_import_pipeline_show", validator=validate_import_pipeline_lookup)
-        g.custom_command("list", "acr_import_pipeline_list", validator=validate_registry_scope)
-        g.custom_command("delete", "acr_import_pipeline_delete", supports_no_wait=True,
-                         validator=validate_import_pipeline_lookup, table_transformer=None)
-        g.custom_wait_command("wait", "acr_import_pipeline_show", validator=validate_import_pipeline_lookup)
 
     with self.command_group("acr pipeline-run", custom_command_type=pipeline_run,
                             table_transformer=pipeline_run_output_format) as g:

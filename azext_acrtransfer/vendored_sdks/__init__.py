@@ -19,25 +19,21 @@ _CLIENT_NAMES = {
     "build_create_request": "._operations",
     "build_delete_request": "._operations",
 }
-_MODEL_NAMES = (
-    "CreatedByType", "PipelineOptions", "PipelineRunSourceType", "PipelineRunTargetType",
-    "PipelineSourceType", "ProvisioningState", "ResourceIdentityType", "StorageAccessMode",
-    "TriggerStatus",
-    "SystemData", "UserIdentityProperties", "IdentityProperties",
-    "ExportPipelineTargetProperties", "ImportPipelineSourceProperties",
-    "PipelineSourceTriggerProperties", "PipelineTriggerProperties",
-    "PipelineRunSourceProperties", "PipelineRunTargetProperties", "PipelineRunRequest",
-    "PipelineSourceTriggerDescriptor", "PipelineTriggerDescriptor", "ProgressProperties",
-    "PipelineRunResponse",
-    "ExportPipeline", "ImportPipeline", "PipelineRun",
-)
-_LAZY = dict(_CLIENT_NAMES, **{name: "._models" for name in _MODEL_NAMES})
+__all__ = ["API_VERSION", "VERSION"] + list(_CLIENT_NAMES)  # and every name of _models.__all__
 
-__all__ = ["API_VERSION", "VERSION"] + list(_LAZY)
+
+def _module_of(name):
+    """Where a public name lives. The model names are listed once, in _models.__all__; reading it
+    imports _models, which costs little (standard library only) and happens only when asked."""
+    if name in _CLIENT_NAMES:
+        return _CLIENT_NAMES[name]
+    if not name.startswith("_") and name in importlib.import_module("._models", __name__).__all__:
+        return "._models"
+    return None
 
 
 def __getattr__(name):
-    module = _LAZY.get(name)
+    module = _module_of(name)
     if module is None:
         raise AttributeError("module {!r} has no attribute {!r}".format(__name__, name))
     value = getattr(importlib.import_module(module, __name__), name)
@@ -46,4 +42,5 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+    from ._models import __all__ as model_names
+    return sorted(set(globals()) | set(_CLIENT_NAMES) | set(model_names))
